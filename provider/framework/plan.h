@@ -1,0 +1,32 @@
+// The attribute plan pipeline, in a fixed, documented order:
+//   1. write-only attributes planned null;
+//   2. defaults for optional+computed attributes left null in config;
+//   3. computed attributes left null in config become unknown on create, and
+//      on update when the proposed object differs from the prior one;
+//   4. attribute plan modifiers, in declaration order.
+// The engine then runs the resource's ModifyPlan and sorts requires_replace.
+#ifndef DCS_PROVIDER_FRAMEWORK_PLAN_H_
+#define DCS_PROVIDER_FRAMEWORK_PLAN_H_
+
+#include <vector>
+
+#include "provider/cty/path.h"
+#include "provider/cty/value.h"
+#include "provider/schema/diagnostics.h"
+#include "provider/schema/schema.h"
+
+namespace dcs::framework {
+
+struct AttributePlan {
+  cty::Value planned;
+  std::vector<cty::Path> requires_replace;
+  schema::Diagnostics diagnostics;
+};
+
+// REQUIRES: `proposed` is non-null (destroys are planned by the engine).
+AttributePlan PlanAttributes(const schema::Block& block, const cty::Value& config,
+                             const cty::Value& prior, const cty::Value& proposed);
+
+}  // namespace dcs::framework
+
+#endif  // DCS_PROVIDER_FRAMEWORK_PLAN_H_

@@ -1,0 +1,133 @@
+// Resource and data source interfaces. A resource is one file under
+// resources/: a literal schema plus CRUD. Optional capabilities are separate
+// mix-in interfaces found with dynamic_cast. The engine, not the resource,
+// decides between create, update and delete from null prior/planned values.
+#ifndef DCS_PROVIDER_FRAMEWORK_RESOURCE_H_
+#define DCS_PROVIDER_FRAMEWORK_RESOURCE_H_
+
+#include <string>
+#include <vector>
+
+#include "provider/cty/path.h"
+#include "provider/cty/value.h"
+#include "provider/framework/context.h"
+#include "provider/schema/diagnostics.h"
+#include "provider/schema/schema.h"
+
+namespace dcs::framework {
+
+using schema::Diagnostics;
+
+struct ValidateConfigRequest {
+  Context ctx;
+  cty::Value config;  // may contain unknowns
+};
+
+struct ReadDataRequest {
+  Context ctx;
+  cty::Value config;  // wholly known; computed attributes null
+};
+struct ReadDataResponse {
+  cty::Value state;  // must be wholly known and conform to the schema
+  Diagnostics diagnostics;
+};
+
+class DataSource {
+ public:
+  virtual ~DataSource() = default;
+  virtual std::string TypeName() const = 0;
+  virtual const schema::Schema& GetSchema() const = 0;
+  // Cross-attribute checks beyond the schema's validators.
+  virtual void ValidateConfig(const ValidateConfigRequest& request, Diagnostics& diagnostics) const {}
+  virtual void Read(const ReadDataRequest& request, ReadDataResponse& response) const = 0;
+};
+
+struct CreateRequest {
+  Context ctx;
+  cty::Value config;
+  cty::Value planned;
+};
+struct UpdateRequest {
+  Context ctx;
+  cty::Value config;
+  cty::Value planned;
+  cty::Value prior;
+  std::string private_data;
+};
+struct ApplyResponse {
+  // On failure return the best-known object (a failed create is tainted) or
+  // leave it null to keep the prior state.
+  cty::Value new_state;
+  std::string private_data;
+  Diagnostics diagnostics;
+};
+struct ReadRequest {
+  Context ctx;
+  cty::Value state;
+  std::string private_data;
+};
+struct ReadResponse {
+  cty::Value new_state;  // null ⇒ the remote object is gone
+  std::string private_data;
+  Diagnostics diagnostics;
+};
+struct DeleteRequest {
+  Context ctx;
+  cty::Value prior;
+  std::string private_data;
+};
+struct DeleteResponse {
+  Diagnostics diagnostics;
+};
+
+class Resource {
+ public:
+  virtual ~Resource() = default;
+  virtual std::string TypeName() const = 0;
+  virtual const schema::Schema& GetSchema() const = 0;
+  virtual void ValidateConfig(const ValidateConfigRequest& request, Diagnostics& diagnostics) const {}
+  virtual void Create(const CreateRequest& request, ApplyResponse& response) const = 0;
+  virtual void Read(const ReadRequest& request, ReadResponse& response) const = 0;
+  virtual void Update(const UpdateRequest& request, ApplyResponse& response) const = 0;
+  virtual void Delete(const DeleteRequest& request, DeleteResponse& response) const = 0;
+};
+
+struct ModifyPlanRequest {
+  Context ctx;
+  cty::Value config;
+  cty::Value prior;    // null on create
+  cty::Value planned;  // after defaults, unknown-marking and attribute modifiers
+};
+struct ModifyPlanResponse {
+  cty::Value planned;
+  std::vector<cty::Path> requires_replace;
+  Diagnostics diagnostics;
+};
+
+// Plan-time checks that need the whole object or the API.
+class ResourceWithModifyPlan {
+ public:
+  virtual ~ResourceWithModifyPlan() = default;
+  virtual void ModifyPlan(const ModifyPlanRequest& request, ModifyPlanResponse& response) const = 0;
+};
+
+struct ImportRequest {
+  Context ctx;
+  std::string id;
+};
+struct ImportResponse {
+  cty::Value state;  // may be partial; ReadResource fills the rest
+  Diagnostics diagnostics;
+};
+
+// Without this mix-in, import sets the `id` attribute (when the schema has
+// one) and lets Read fill the rest.
+class ResourceWithImport {
+ public:
+  virtual ~ResourceWithImport() = default;
+  virtual void ImportState(const ImportRequest& request, ImportResponse& response) const = 0;
+};
+
+}  // namespace dcs::framework
+
+#endif  // DCS_PROVIDER_FRAMEWORK_RESOURCE_H_

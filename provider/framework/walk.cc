@@ -1,0 +1,115 @@
+#include "provider/framework/walk.h"
+
+namespace dcs::framework {
+namespace {
+
+bool IsKnownObject(const cty::Value& v) {
+  return v.IsKnown() && !v.IsNull() && v.type().IsObject();
+}
+
+schema::Block BlockOf(const schema::NestedAttributes& nested) {
+  schema::Block b;
+  b.attributes = nested.attributes;
+  return b;
+}
+
+// Calls `each(element, path)` for every element of a collection of objects.
+void ForEachElement(schema::Nesting nesting, const cty::Value& v, const cty::Path& path,
+                    const std::function<void(const cty::Value&, const cty::Path&)>& each) {
+  if (!v.IsKnown() || v.IsNull()) return;
+  switch (nesting) {
+    case schema::Nesting::kSingle:
+    case schema::Nesting::kGroup:
+      each(v, path);
+      return;
+    case schema::Nesting::kList: {
+      int64_t i = 0;
+      for (const auto& e : v.Elements()) each(e, path.Index(i++));
+      return;
+    }
+    case schema::Nesting::kSet:
+      for (const auto& e : v.Elements()) each(e, path);
+      return;
+    case schema::Nesting::kMap:
+      for (const auto& [k, e] : v.Attributes()) each(e, path.Key(k));
+      return;
+  }
+}
+
+}  // namespace
+
+cty::Value AttrOrNull(const cty::Value& object, const std::string& name, const cty::Type& type) {
+  if (!IsKnownObject(object) || !object.type().attribute_type(name)) return cty::Value::Null(type);
+  return object.GetAttr(name);
+}
+
+void VisitAttributes(const schema::Block& block, const cty::Value& object, const cty::Path& path,
+                     const AttributeVisitor& visit) {
+  for (const auto& a : block.attributes) {
+    cty::Value v = AttrOrNull(object, a.name, a.ValueType());
+    cty::Path p = path.Attr(a.name);
+    visit(a, v, p);
+    if (a.nested) {
+      schema::Block inner = BlockOf(*a.nested);
+      ForEachElement(a.nested->nesting, v, p, [&](const cty::Value& e, const cty::Path& ep) {
+        VisitAttributes(inner, e, ep, visit);
+      });
+    }
+  }
+  for (const auto& nb : block.blocks) {
+    cty::Value v = AttrOrNull(object, nb.name, cty::Type::Dynamic());
+    ForEachElement(nb.nesting, v, path.Attr(nb.name), [&](const cty::Value& e, const cty::Path& ep) {
+      VisitAttributes(*nb.block, e, ep, visit);
+    });
+  }
+}
+
+namespace {
+
+cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, const cty::Value& v);
+
+cty::Value NullWriteOnlyObject(const schema::Block& block, const cty::Value& object) {
+  if (!IsKnownObject(object)) return object;
+  std::map<std::string, cty::Value> attrs = object.Attributes();
+  for (const auto& a : block.attributes) {
+    if (a.write_only) {
+      attrs[a.name] = cty::Value::Null(a.ValueType());
+    } else if (a.nested) {
+      attrs[a.name] = NullWriteOnlyIn(a.nested->nesting, BlockOf(*a.nested), attrs[a.name]);
+    }
+  }
+  for (const auto& nb : block.blocks) {
+    attrs[nb.name] = NullWriteOnlyIn(nb.nesting, *nb.block, attrs[nb.name]);
+  }
+  return cty::Value::Object(object.type(), std::move(attrs));
+}
+
+cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, const cty::Value& v) {
+  if (!v.IsKnown() || v.IsNull()) return v;
+  switch (nesting) {
+    case schema::Nesting::kSingle:
+    case schema::Nesting::kGroup:
+      return NullWriteOnlyObject(block, v);
+    case schema::Nesting::kList:
+    case schema::Nesting::kSet: {
+      std::vector<cty::Value> out;
+      for (const auto& e : v.Elements()) out.push_back(NullWriteOnlyObject(block, e));
+      return nesting == schema::Nesting::kList ? cty::Value::List(v.type().element_type(), out)
+                                               : cty::Value::Set(v.type().element_type(), out);
+    }
+    case schema::Nesting::kMap: {
+      std::map<std::string, cty::Value> out;
+      for (const auto& [k, e] : v.Attributes()) out[k] = NullWriteOnlyObject(block, e);
+      return cty::Value::Map(v.type().element_type(), out);
+    }
+  }
+  return v;
+}
+
+}  // namespace
+
+cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object) {
+  return NullWriteOnlyObject(block, object);
+}
+
+}  // namespace dcs::framework

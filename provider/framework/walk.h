@@ -1,0 +1,33 @@
+// Walking a value alongside its schema: the shared machinery of config
+// validation, planning and state clean-up.
+#ifndef DCS_PROVIDER_FRAMEWORK_WALK_H_
+#define DCS_PROVIDER_FRAMEWORK_WALK_H_
+
+#include <functional>
+
+#include "provider/cty/path.h"
+#include "provider/cty/value.h"
+#include "provider/schema/schema.h"
+
+namespace dcs::framework {
+
+// The attribute `name` of `object`, or a typed null when `object` is null,
+// unknown or not an object (so callers never read through a missing value).
+cty::Value AttrOrNull(const cty::Value& object, const std::string& name, const cty::Type& type);
+
+using AttributeVisitor =
+    std::function<void(const schema::Attribute&, const cty::Value&, const cty::Path&)>;
+
+// Calls `visit` for every attribute of `block` in `object`, recursing into
+// nested attributes and blocks (list/map elements get indexed paths; a set's
+// elements share the path of the set, since sets cannot be indexed).
+void VisitAttributes(const schema::Block& block, const cty::Value& object, const cty::Path& path,
+                     const AttributeVisitor& visit);
+
+// Returns `object` with every write-only attribute set to null: write-only
+// values must never reach a plan or a state.
+cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object);
+
+}  // namespace dcs::framework
+
+#endif  // DCS_PROVIDER_FRAMEWORK_WALK_H_
