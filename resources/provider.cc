@@ -1,0 +1,104 @@
+#include "resources/provider.h"
+
+#include "provider/framework/validators.h"
+#include "provider/log/log.h"
+#include "resources/values.h"
+
+namespace dcs::resources {
+namespace {
+
+using schema::Attribute;
+using schema::Mode;
+namespace fw = framework;
+
+schema::Schema ProviderSchema() {
+  const cty::Type S = cty::Type::String();
+  const cty::Type N = cty::Type::Number();
+  schema::Schema s;
+  s.block.description =
+      "The dcs provider manages Databricks Container Services: workspace settings, clusters and "
+      "pools running custom images, image builds and AI Runtime registrations, plus GPU "
+      "compatibility checks. Data sources and functions work offline; credentials are only "
+      "resolved when a resource calls an API.";
+  s.block.attributes = {
+      Attribute{.name = "host", .type = S, .description = "Workspace URL, e.g. `https://adb-123.4.azuredatabricks.net`. Environment: `DATABRICKS_HOST`."},
+      Attribute{.name = "token", .type = S, .description = "Personal access token. Environment: `DATABRICKS_TOKEN`.", .sensitive = true},
+      Attribute{.name = "client_id", .type = S, .description = "OAuth machine-to-machine client id. Environment: `DATABRICKS_CLIENT_ID`."},
+      Attribute{.name = "client_secret", .type = S, .description = "OAuth machine-to-machine secret. Environment: `DATABRICKS_CLIENT_SECRET`.", .sensitive = true},
+      Attribute{.name = "azure_client_id", .type = S, .description = "Microsoft Entra ID service principal id. Environment: `ARM_CLIENT_ID`."},
+      Attribute{.name = "azure_client_secret", .type = S, .description = "Service principal secret. Environment: `ARM_CLIENT_SECRET`.", .sensitive = true},
+      Attribute{.name = "azure_tenant_id", .type = S, .description = "Microsoft Entra ID tenant. Environment: `ARM_TENANT_ID`."},
+      Attribute{.name = "profile", .type = S, .description = "Profile in `~/.databrickscfg`. Environment: `DATABRICKS_CONFIG_PROFILE`."},
+      Attribute{.name = "config_file", .type = S, .description = "Path of the Databricks config file. Environment: `DATABRICKS_CONFIG_FILE`."},
+      Attribute{.name = "http_timeout_seconds", .type = N, .description = "Timeout of one HTTP request (default 60).", .validators = {fw::IntBetween(1, 3600)}},
+      Attribute{.name = "retry_timeout_seconds", .type = N, .description = "Total time spent retrying a throttled or failed request (default 300).", .validators = {fw::IntBetween(0, 86400)}},
+      Attribute{.name = "rate_limit", .type = N, .description = "Maximum API requests per second (default 15)."},
+      Attribute{.name = "skip_verify", .type = cty::Type::Bool(), .description = "Skip TLS certificate verification (insecure; for test workspaces only)."},
+  };
+  return s;
+}
+
+class DcsProvider : public fw::Provider {
+ public:
+  explicit DcsProvider(std::string version) : version_(std::move(version)), schema_(ProviderSchema()) {}
+
+  std::string TypeName() const override { return "dcs"; }
+  std::string Version() const override { return version_; }
+  const schema::Schema& GetSchema() const override { return schema_; }
+
+  fw::ProviderData Configure(const fw::ConfigureRequest& req, fw::Diagnostics& d) override {
+    auto config = std::make_shared<ProviderConfig>();
+    const cty::Value& c = req.config;
+    config->host = GetString(c, "host");
+    config->token = GetString(c, "token");
+    if (config->token) log::RegisterSecret(*config->token);
+    config->client_id = GetString(c, "client_id");
+    config->client_secret = GetString(c, "client_secret");
+    if (config->client_secret) log::RegisterSecret(*config->client_secret);
+    config->azure_client_id = GetString(c, "azure_client_id");
+    config->azure_client_secret = GetString(c, "azure_client_secret");
+    if (config->azure_client_secret) log::RegisterSecret(*config->azure_client_secret);
+    config->azure_tenant_id = GetString(c, "azure_tenant_id");
+    config->profile = GetString(c, "profile");
+    config->config_file = GetString(c, "config_file");
+    config->http_timeout_seconds = GetInt(c, "http_timeout_seconds");
+    config->retry_timeout_seconds = GetInt(c, "retry_timeout_seconds");
+    config->skip_verify = GetBool(c, "skip_verify").value_or(false);
+    config->terraform_version = req.terraform_version;
+    if (config->skip_verify) {
+      d.AddWarning("TLS verification disabled",
+                   "skip_verify = true accepts any certificate from the workspace. Use it only "
+                   "against test workspaces.",
+                   cty::Path::Root("skip_verify"));
+    }
+    log::Debug("provider configured", {{"terraform_version", req.terraform_version}});
+    return config;
+  }
+
+  std::vector<std::unique_ptr<fw::Resource>> Resources() const override { return {}; }
+
+  std::vector<std::unique_ptr<fw::DataSource>> DataSources() const override {
+    std::vector<std::unique_ptr<fw::DataSource>> out;
+    out.push_back(NewCompatibilityMatrixDataSource());
+    return out;
+  }
+
+  std::vector<std::unique_ptr<fw::Function>> Functions() const override {
+    std::vector<std::unique_ptr<fw::Function>> out;
+    out.push_back(NewCudaMinDriverFunction());
+    out.push_back(NewCudaCompatibleFunction());
+    return out;
+  }
+
+ private:
+  std::string version_;
+  schema::Schema schema_;
+};
+
+}  // namespace
+
+std::unique_ptr<framework::Provider> NewProvider(std::string version) {
+  return std::make_unique<DcsProvider>(std::move(version));
+}
+
+}  // namespace dcs::resources

@@ -1,0 +1,35 @@
+// The dcs provider: configuration schema and the explicit registration list.
+#ifndef DCS_RESOURCES_PROVIDER_H_
+#define DCS_RESOURCES_PROVIDER_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "provider/framework/provider.h"
+
+namespace dcs::resources {
+
+// What the provider block said, kept as given. Credentials are resolved
+// lazily by the clients, only when a resource actually calls an API, so data
+// sources and functions work offline with an empty `provider "dcs" {}`.
+struct ProviderConfig {
+  std::optional<std::string> host, token, client_id, client_secret;
+  std::optional<std::string> azure_client_id, azure_client_secret, azure_tenant_id;
+  std::optional<std::string> profile, config_file;
+  std::optional<int64_t> http_timeout_seconds, retry_timeout_seconds;
+  std::optional<double> rate_limit;
+  bool skip_verify = false;
+  std::string terraform_version;
+};
+
+std::unique_ptr<framework::Provider> NewProvider(std::string version);
+
+// Factories of everything the provider registers (one file each).
+std::unique_ptr<framework::DataSource> NewCompatibilityMatrixDataSource();
+std::unique_ptr<framework::Function> NewCudaMinDriverFunction();
+std::unique_ptr<framework::Function> NewCudaCompatibleFunction();
+
+}  // namespace dcs::resources
+
+#endif  // DCS_RESOURCES_PROVIDER_H_
