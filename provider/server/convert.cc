@@ -126,6 +126,12 @@ framework::ClientCapabilities FromProto(const tfplugin6::ClientCapabilities& cap
   return {caps.write_only_attributes_allowed(), caps.deferral_allowed()};
 }
 
+void EncodeOrReport(const cty::Value& value, const cty::Type& type, tfplugin6::DynamicValue* out,
+                    google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* diagnostics) {
+  absl::Status s = ToDynamic(value, type, out);
+  if (!s.ok()) AddDecodeError(s, "value produced by the provider (a provider bug)", diagnostics);
+}
+
 void AddDecodeError(const absl::Status& status, const std::string& what,
                     google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* out) {
   auto* d = out->Add();

@@ -27,6 +27,10 @@ void ToProto(const schema::Schema& schema, tfplugin6::Schema* out);
 void ToProto(const framework::FunctionDefinition& def, tfplugin6::Function* out);
 framework::ClientCapabilities FromProto(const tfplugin6::ClientCapabilities& caps);
 
+// Encodes `value`; a failure (a provider bug) becomes a diagnostic.
+void EncodeOrReport(const cty::Value& value, const cty::Type& type, tfplugin6::DynamicValue* out,
+                    google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* diagnostics);
+
 // A decode failure as a user-facing diagnostic naming what was being decoded.
 void AddDecodeError(const absl::Status& status, const std::string& what,
                     google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* out);

@@ -1,37 +1,13 @@
 #include "provider/server/provider_service.h"
 
-#include <exception>
-#include <functional>
-
 #include "provider/log/log.h"
 #include "provider/server/convert.h"
+#include "provider/server/guard.h"
 
 namespace dcs::server {
 namespace {
 
-using Diags = google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>;
-
-// Runs a handler body; an escaped exception becomes a diagnostic instead of
-// taking the whole provider process (and Terraform's run) down.
-grpc::Status Guard(const char* rpc, Diags* diags, const std::function<void()>& body) {
-  try {
-    log::Trace(std::string("rpc ") + rpc);
-    body();
-  } catch (const std::exception& e) {
-    log::Error(std::string("internal error in ") + rpc, {{"error", e.what()}});
-    auto* d = diags->Add();
-    d->set_severity(tfplugin6::Diagnostic::ERROR);
-    d->set_summary("Internal provider error");
-    d->set_detail(std::string(rpc) + " failed: " + e.what());
-  }
-  return grpc::Status::OK;
-}
-
-void EncodeOrReport(const cty::Value& v, const cty::Type& t, tfplugin6::DynamicValue* out,
-                    Diags* diags) {
-  absl::Status s = ToDynamic(v, t, out);
-  if (!s.ok()) AddDecodeError(s, "value produced by the provider (a provider bug)", diags);
-}
+using Diags = DiagnosticList;
 
 schema::Diagnostics UnknownType(const std::string& kind, const std::string& type) {
   schema::Diagnostics d;

@@ -4,27 +4,13 @@
 #include "provider/cty/json_codec.h"
 #include "provider/log/log.h"
 #include "provider/server/convert.h"
+#include "provider/server/guard.h"
 #include "provider/server/provider_service.h"
 
 namespace dcs::server {
 namespace {
 
-using Diags = google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>;
-
-template <typename Body>
-grpc::Status Guarded(const char* rpc, Diags* diags, Body body) {
-  try {
-    log::Trace(std::string("rpc ") + rpc);
-    body();
-  } catch (const std::exception& e) {
-    log::Error(std::string("internal error in ") + rpc, {{"error", e.what()}});
-    auto* d = diags->Add();
-    d->set_severity(tfplugin6::Diagnostic::ERROR);
-    d->set_summary("Internal provider error");
-    d->set_detail(std::string(rpc) + " failed: " + e.what());
-  }
-  return grpc::Status::OK;
-}
+using Diags = DiagnosticList;
 
 // Decodes several DynamicValues of one type; false (with a diagnostic) on the
 // first failure.
@@ -42,11 +28,6 @@ bool DecodeAll(const cty::Type& t, Diags* diags,
   return true;
 }
 
-void Encode(const cty::Value& v, const cty::Type& t, tfplugin6::DynamicValue* out, Diags* diags) {
-  absl::Status s = ToDynamic(v, t, out);
-  if (!s.ok()) AddDecodeError(s, "value produced by the provider (a provider bug)", diags);
-}
-
 bool KnownType(framework::Engine& engine, const std::string& type, Diags* diags) {
   if (engine.ResourceSchema(type)) return true;
   auto* d = diags->Add();
@@ -61,7 +42,7 @@ bool KnownType(framework::Engine& engine, const std::string& type, Diags* diags)
 grpc::Status ProviderService::UpgradeResourceState(grpc::ServerContext*,
                                                    const tfplugin6::UpgradeResourceState::Request* req,
                                                    tfplugin6::UpgradeResourceState::Response* resp) {
-  return Guarded("UpgradeResourceState", resp->mutable_diagnostics(), [&] {
+  return Guard("UpgradeResourceState", resp->mutable_diagnostics(), [&] {
     if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
     if (req->raw_state().json().empty()) {
       auto* d = resp->mutable_diagnostics()->Add();
@@ -74,14 +55,14 @@ grpc::Status ProviderService::UpgradeResourceState(grpc::ServerContext*,
         engine_.UpgradeResourceState(req->type_name(), req->version(), req->raw_state().json());
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     if (r.diagnostics.HasError()) return;
-    Encode(r.state, engine_.ResourceSchema(req->type_name())->block.ImpliedType(),
+    EncodeOrReport(r.state, engine_.ResourceSchema(req->type_name())->block.ImpliedType(),
            resp->mutable_upgraded_state(), resp->mutable_diagnostics());
   });
 }
 
 grpc::Status ProviderService::ReadResource(grpc::ServerContext*, const tfplugin6::ReadResource::Request* req,
                                            tfplugin6::ReadResource::Response* resp) {
-  return Guarded("ReadResource", resp->mutable_diagnostics(), [&] {
+  return Guard("ReadResource", resp->mutable_diagnostics(), [&] {
     if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
     const cty::Type t = engine_.ResourceSchema(req->type_name())->block.ImpliedType();
     cty::Value state;
@@ -89,7 +70,7 @@ grpc::Status ProviderService::ReadResource(grpc::ServerContext*, const tfplugin6
     framework::ReadResponse r = engine_.ReadResource(req->type_name(), state, req->private_());
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     // On error keep what we had, so a transient failure never drops state.
-    Encode(r.diagnostics.HasError() ? state : r.new_state, t, resp->mutable_new_state(),
+    EncodeOrReport(r.diagnostics.HasError() ? state : r.new_state, t, resp->mutable_new_state(),
            resp->mutable_diagnostics());
     resp->set_private_(r.diagnostics.HasError() ? req->private_() : r.private_data);
   });
@@ -98,7 +79,7 @@ grpc::Status ProviderService::ReadResource(grpc::ServerContext*, const tfplugin6
 grpc::Status ProviderService::PlanResourceChange(grpc::ServerContext*,
                                                  const tfplugin6::PlanResourceChange::Request* req,
                                                  tfplugin6::PlanResourceChange::Response* resp) {
-  return Guarded("PlanResourceChange", resp->mutable_diagnostics(), [&] {
+  return Guard("PlanResourceChange", resp->mutable_diagnostics(), [&] {
     if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
     const cty::Type t = engine_.ResourceSchema(req->type_name())->block.ImpliedType();
     cty::Value prior, proposed, config;
@@ -111,7 +92,7 @@ grpc::Status ProviderService::PlanResourceChange(grpc::ServerContext*,
                                                          req->prior_private(), FromProto(req->client_capabilities()));
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     if (r.diagnostics.HasError()) return;
-    Encode(r.planned, t, resp->mutable_planned_state(), resp->mutable_diagnostics());
+    EncodeOrReport(r.planned, t, resp->mutable_planned_state(), resp->mutable_diagnostics());
     for (const auto& p : r.requires_replace) ToProto(p, resp->add_requires_replace());
     resp->set_planned_private(r.planned_private);
   });
@@ -120,7 +101,7 @@ grpc::Status ProviderService::PlanResourceChange(grpc::ServerContext*,
 grpc::Status ProviderService::ApplyResourceChange(grpc::ServerContext*,
                                                   const tfplugin6::ApplyResourceChange::Request* req,
                                                   tfplugin6::ApplyResourceChange::Response* resp) {
-  return Guarded("ApplyResourceChange", resp->mutable_diagnostics(), [&] {
+  return Guard("ApplyResourceChange", resp->mutable_diagnostics(), [&] {
     if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
     const cty::Type t = engine_.ResourceSchema(req->type_name())->block.ImpliedType();
     cty::Value prior, planned, config;
@@ -134,7 +115,7 @@ grpc::Status ProviderService::ApplyResourceChange(grpc::ServerContext*,
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     cty::Value out = r.new_state;
     if (!out.IsNull() && !out.IsWhollyKnown()) out = prior;  // never hand back unknowns
-    Encode(out, t, resp->mutable_new_state(), resp->mutable_diagnostics());
+    EncodeOrReport(out, t, resp->mutable_new_state(), resp->mutable_diagnostics());
     resp->set_private_(r.private_data);
   });
 }
@@ -142,7 +123,7 @@ grpc::Status ProviderService::ApplyResourceChange(grpc::ServerContext*,
 grpc::Status ProviderService::ImportResourceState(grpc::ServerContext*,
                                                   const tfplugin6::ImportResourceState::Request* req,
                                                   tfplugin6::ImportResourceState::Response* resp) {
-  return Guarded("ImportResourceState", resp->mutable_diagnostics(), [&] {
+  return Guard("ImportResourceState", resp->mutable_diagnostics(), [&] {
     if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
     const cty::Type t = engine_.ResourceSchema(req->type_name())->block.ImpliedType();
     framework::ImportResponse r = engine_.ImportResourceState(req->type_name(), req->id());
@@ -150,7 +131,7 @@ grpc::Status ProviderService::ImportResourceState(grpc::ServerContext*,
     if (r.diagnostics.HasError()) return;
     auto* imported = resp->add_imported_resources();
     imported->set_type_name(req->type_name());
-    Encode(r.state, t, imported->mutable_state(), resp->mutable_diagnostics());
+    EncodeOrReport(r.state, t, imported->mutable_state(), resp->mutable_diagnostics());
   });
 }
 
