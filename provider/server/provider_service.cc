@@ -19,8 +19,8 @@ schema::Diagnostics UnknownType(const std::string& kind, const std::string& type
 
 ProviderService::ProviderService(framework::Engine& engine) : engine_(engine) {}
 
-grpc::Status ProviderService::GetMetadata(grpc::ServerContext*, const tfplugin6::GetMetadata::Request*,
-                                          tfplugin6::GetMetadata::Response* resp) {
+grpc::Status ProviderService::GetMetadata(grpc::ServerContext*, const tfplugin6::Metadata::Request*,
+                                          tfplugin6::Metadata::Response* resp) {
   return Guard("GetMetadata", resp->mutable_diagnostics(), [&] {
     resp->mutable_server_capabilities()->set_get_provider_schema_optional(false);
     for (const auto& [name, r] : engine_.resources()) resp->add_resources()->set_type_name(name);

@@ -16,8 +16,8 @@ class ProviderService final : public tfplugin6::Provider::Service {
   // `engine` must outlive the service.
   explicit ProviderService(framework::Engine& engine);
 
-  grpc::Status GetMetadata(grpc::ServerContext*, const tfplugin6::GetMetadata::Request*,
-                           tfplugin6::GetMetadata::Response*) override;
+  grpc::Status GetMetadata(grpc::ServerContext*, const tfplugin6::Metadata::Request*,
+                           tfplugin6::Metadata::Response*) override;
   grpc::Status GetProviderSchema(grpc::ServerContext*, const tfplugin6::GetProviderSchema::Request*,
                                  tfplugin6::GetProviderSchema::Response*) override;
   grpc::Status GetResourceIdentitySchemas(grpc::ServerContext*,
