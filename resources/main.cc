@@ -2,8 +2,11 @@
 // person with --version / --debug.
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
+#include "provider/framework/docs.h"
 #include "provider/framework/engine.h"
 #include "provider/plugin/serve.h"
 #include "provider/server/provider_service.h"
@@ -14,18 +17,45 @@ namespace {
 int PrintUsage() {
   std::fprintf(stderr,
                "terraform-provider-dcs %s\n"
-               "usage: terraform-provider-dcs [--version | --debug]\n"
+               "usage: terraform-provider-dcs [--version | --debug | docs --out DIR --examples DIR]\n"
                "  --version  print the version and exit\n"
-               "  --debug    serve in debug mode and print TF_REATTACH_PROVIDERS to export\n",
+               "  --debug    serve in debug mode and print TF_REATTACH_PROVIDERS to export\n"
+               "  docs       write the registry docs generated from the schema into DIR\n",
                DCS_VERSION);
   return 2;
+}
+
+// `docs --out DIR --examples DIR`: the registry pages, generated from the
+// schemas, so docs/ can be checked for staleness by regenerating it.
+int WriteDocs(int argc, char** argv, dcs::framework::Engine& engine) {
+  std::string out, examples;
+  for (int i = 2; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--out") out = argv[i + 1];
+    else if (flag == "--examples") examples = argv[i + 1];
+    else return PrintUsage();
+  }
+  if (out.empty() || examples.empty()) return PrintUsage();
+  for (const auto& page : dcs::framework::RenderDocs(engine, examples)) {
+    const std::filesystem::path path = std::filesystem::path(out) / page.path;
+    std::error_code ec;
+    std::filesystem::create_directories(path.parent_path(), ec);
+    std::ofstream file(path, std::ios::binary | std::ios::trunc);
+    file << page.content;
+    if (!file) {
+      std::fprintf(stderr, "terraform-provider-dcs: cannot write %s\n", path.c_str());
+      return 1;
+    }
+  }
+  return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   bool debug = false;
-  for (int i = 1; i < argc; ++i) {
+  const bool docs = argc > 1 && std::string(argv[1]) == "docs";
+  for (int i = 1; i < argc && !docs; ++i) {
     const std::string arg = argv[i];
     if (arg == "--version" || arg == "-version" || arg == "version") {
       std::printf("terraform-provider-dcs %s\n", DCS_VERSION);
@@ -44,6 +74,7 @@ int main(int argc, char** argv) {
                  std::string(engine.status().message()).c_str());
     return 1;
   }
+  if (docs) return WriteDocs(argc, argv, **engine);
   dcs::server::ProviderService service(**engine);
   dcs::plugin::ServeOptions options;
   options.debug = debug;
