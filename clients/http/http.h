@@ -1,0 +1,143 @@
+// HTTP for every API client (Databricks, Docker Engine, OCI registries, ARM):
+// one Transport seam with a libcurl implementation and a fake for tests, plus
+// a retrying client with backoff, jitter, Retry-After, a total deadline, a
+// rate limit, cancellation and secret redaction in logs.
+//
+// Thread-safety: Transport implementations and RetryingClient are safe to use
+// from many threads at once (Terraform runs up to 10 operations in parallel).
+#ifndef DCS_CLIENTS_HTTP_HTTP_H_
+#define DCS_CLIENTS_HTTP_HTTP_H_
+
+#include <atomic>
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace dcs::http {
+
+using Headers = std::vector<std::pair<std::string, std::string>>;
+
+struct Request {
+  std::string method = "GET";
+  std::string url;  // absolute; for unix sockets e.g. "http://localhost/v1.43/version"
+  Headers headers;
+  std::string body;
+  std::chrono::milliseconds timeout{60000};  // whole request
+  std::string unix_socket;                   // non-empty: connect through this socket
+  bool insecure_skip_verify = false;
+  std::string ca_file, client_cert_file, client_key_file;  // optional TLS material
+  // Streams the response body instead of buffering it (Docker build/push
+  // progress). Return false to abort the transfer.
+  std::function<bool(std::string_view chunk)> on_body;
+  // Streams the request body (build contexts): fills `buffer`, returns bytes
+  // written, 0 at end, or -1 to abort. When set, `body` is ignored.
+  std::function<long(char* buffer, size_t size)> read_body;
+};
+
+struct Response {
+  int status = 0;
+  Headers headers;  // names as received
+  std::string body;
+  // Case-insensitive lookup; "" when absent.
+  std::string Header(std::string_view name) const;
+};
+
+// Sends one request, no retries. Errors: Unavailable (connection refused or
+// reset, DNS failure), DeadlineExceeded (timeout), InvalidArgument (bad URL),
+// Cancelled (on_body/read_body aborted). Any HTTP status is a Response.
+class Transport {
+ public:
+  virtual ~Transport() = default;
+  virtual absl::StatusOr<Response> Send(const Request& request) = 0;
+};
+
+// libcurl; reuses connections per thread; follows no redirects.
+std::shared_ptr<Transport> NewCurlTransport(std::string user_agent);
+
+// Time, behind a seam so that waits never sleep in unit tests.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual std::chrono::steady_clock::time_point Now() = 0;
+  // Sleeps up to `d`; returns false early if `*stop` becomes true.
+  virtual bool Sleep(std::chrono::milliseconds d, const std::atomic<bool>* stop) = 0;
+};
+std::shared_ptr<Clock> RealClock();
+
+struct RetryPolicy {
+  std::chrono::milliseconds total_deadline{std::chrono::minutes(5)};
+  std::chrono::milliseconds initial_backoff{250};
+  std::chrono::milliseconds max_backoff{std::chrono::seconds(10)};
+  int max_attempts = 20;
+  double requests_per_second = 0;  // 0 = unlimited
+};
+
+// Decides whether a response is worth retrying (beyond transport errors).
+// Default: 429, 502, 503, 504.
+using RetryPredicate = std::function<bool(const Response&)>;
+bool DefaultRetryable(const Response& response);
+
+class RetryingClient {
+ public:
+  RetryingClient(std::shared_ptr<Transport> transport, RetryPolicy policy,
+                 std::shared_ptr<Clock> clock = RealClock());
+
+  // Sends `request`, retrying transport errors and retryable responses with
+  // exponential backoff and full jitter, honouring Retry-After (seconds or
+  // HTTP date), until success, a non-retryable answer, `max_attempts`, the
+  // total deadline, or `*stop`. Returns the last response (which may be a
+  // 429/503) or the last transport error annotated with the attempt count.
+  // Only pass requests that are safe to repeat (GET, PUT, DELETE, or POSTs
+  // made idempotent by the API, e.g. with an idempotency token).
+  absl::StatusOr<Response> Send(const Request& request, const std::atomic<bool>* stop = nullptr,
+                                const RetryPredicate& retryable = DefaultRetryable);
+
+ private:
+  void WaitForRateLimit(const std::atomic<bool>* stop);
+
+  std::shared_ptr<Transport> transport_;
+  RetryPolicy policy_;
+  std::shared_ptr<Clock> clock_;
+  std::atomic<int64_t> next_slot_ns_{0};
+};
+
+// A Transport for tests: answers from fixtures {method, path, expected body
+// (empty = any), response} in order per (method, path); an unmatched request
+// fails the call with an error that prints a fixture to paste.
+class FakeTransport : public Transport {
+ public:
+  struct Fixture {
+    std::string method;
+    std::string path;           // URL path plus query, e.g. "/api/2.1/clusters/get?cluster_id=1"
+    std::string expected_body;  // compared as JSON when both parse, else as text
+    Response response;
+    absl::Status error;  // when not OK, Send returns it instead of `response`
+  };
+  void Add(Fixture fixture);
+  absl::StatusOr<Response> Send(const Request& request) override;
+  std::vector<Request> requests() const;  // everything sent, in order
+  bool AllUsed() const;
+
+ private:
+  mutable std::mutex mu_;
+  std::vector<Fixture> fixtures_;
+  std::vector<bool> used_;
+  std::vector<Request> requests_;
+};
+
+// Text safe to log: Authorization / X-Registry-Auth header values, and
+// "password", "token", "secret", "client_secret", "access_token",
+// "refresh_token" JSON fields, replaced by "<redacted>".
+std::string RedactHeaders(const Headers& headers);
+std::string RedactJsonBody(std::string_view body);
+
+}  // namespace dcs::http
+
+#endif  // DCS_CLIENTS_HTTP_HTTP_H_
