@@ -31,6 +31,9 @@ class Path {
   bool empty() const { return steps_.empty(); }
   // "docker_image.basic_auth", "cuda_extensions[0].name", "tags[\"team\"]".
   std::string ToString() const;
+  // Prefix for error messages, go-cty style: ".cuda_extensions[0].name: ";
+  // empty at the root.
+  std::string ErrorPrefix() const;
   bool operator==(const Path& o) const { return steps_ == o.steps_; }
 
  private:
