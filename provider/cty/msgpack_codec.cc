@@ -1,6 +1,7 @@
 #include "provider/cty/msgpack_codec.h"
 
 #include <cmath>
+#include <cstring>
 #include <exception>
 #include <msgpack.hpp>
 
@@ -26,13 +27,34 @@ struct StringStream {
   std::string* out;
   void write(const char* data, size_t size) { out->append(data, size); }
 };
-using Packer = msgpack::packer<StringStream>;
+// A packer that also exposes its stream, for the one form written by hand.
+class Packer : public msgpack::packer<StringStream> {
+ public:
+  explicit Packer(StringStream& stream) : msgpack::packer<StringStream>(stream), stream_(stream) {}
+  StringStream& stream() { return stream_; }
+
+ private:
+  StringStream& stream_;
+};
 
 // ---------------------------------------------------------------- encoding
 
 void PackString(Packer& pk, std::string_view s) {
   pk.pack_str(static_cast<uint32_t>(s.size()));
   pk.pack_str_body(s.data(), static_cast<uint32_t>(s.size()));
+}
+
+// msgpack-cxx 4.x's pack_double silently writes integral doubles as ints
+// (and is undefined for 2^64), so the float64 form (0xcb + 8 bytes, big
+// endian) is written directly; integral doubles only reach here when they do
+// not fit int64, where the protocol asks for float64.
+void PackFloat64(StringStream& stream, double d) {
+  uint64_t bits = 0;
+  std::memcpy(&bits, &d, sizeof(bits));
+  char buf[9];
+  buf[0] = static_cast<char>(0xcb);
+  for (int i = 0; i < 8; ++i) buf[1 + i] = static_cast<char>(bits >> (56 - 8 * i));
+  stream.write(buf, sizeof(buf));
 }
 
 // Integer if it fits int64, else float64 if exact, else decimal text: the
@@ -46,7 +68,7 @@ void PackNumber(Packer& pk, const Number& n) {
       pk.pack_int64(*i);
     }
   } else if (std::optional<double> d = n.ToExactDouble()) {
-    pk.pack_double(*d);
+    PackFloat64(pk.stream(), *d);
   } else {
     PackString(pk, n.ToString());
   }

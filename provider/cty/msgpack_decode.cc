@@ -113,7 +113,7 @@ absl::Status DecodeRefinement(uint64_t key, const msgpack::object& v, const Path
 
 absl::StatusOr<Value> DecodeUnknown(const msgpack::object& o, const Type& type, const Path& path) {
   const msgpack::object_ext& ext = o.via.ext;
-  size_t payload_size = ext.size - 1;  // size counts the type byte
+  size_t payload_size = ext.size;  // msgpack-cxx excludes the type byte
   // Only code 12 carries meaning; other codes are plain unknowns.
   if (payload_size <= 1 || ext.type() != kRefinedUnknownExt) return Value::Unknown(type);
   if (payload_size > kMaxRefinementPayload) return Error(path, "refinement payload too large");
