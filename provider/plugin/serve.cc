@@ -149,6 +149,18 @@ void CallOnStop(const ServeOptions& options) {
   }
 }
 
+// Blocks until a stop is requested, then lets the provider cancel its waits,
+// ends the long-lived streams and stops the server within the grace period.
+void StopWhenRequested(grpc::Server& server, StopRequest& stop,
+                       const ServeOptions& options) {
+  const std::string reason = stop.Wait();
+  log::Debug("plugin: stopping", {{"reason", reason}});
+  CallOnStop(options);
+  stop.CancelTracked();
+  server.Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
+  server.Wait();
+}
+
 int ServeUntilStopped(const std::vector<grpc::Service*>& services,
                       const ServeOptions& options, const Negotiation& negotiation) {
   absl::StatusOr<Credentials> credentials =
@@ -182,12 +194,7 @@ int ServeUntilStopped(const std::vector<grpc::Service*>& services,
   log::Debug("plugin: serving", {{"network", target->network}, {"address", target->address},
                                  {"tls", !credentials->cert_der.empty()}});
 
-  const std::string reason = stop.Wait();
-  log::Debug("plugin: stopping", {{"reason", reason}});
-  CallOnStop(options);
-  stop.CancelTracked();
-  server->Shutdown(std::chrono::system_clock::now() + kShutdownGrace);
-  server->Wait();
+  StopWhenRequested(*server, stop, options);
   return 0;
 }
 

@@ -173,6 +173,19 @@ TEST_F(ServeTest, ClientWithoutOrWithWrongCertificateIsRefused) {
   // The rightful client still gets through afterwards.
   EXPECT_TRUE(CheckHealth(Connect(handshake)).status.ok());
   EXPECT_TRUE(plugin.Running());
+  plugin.Signal(SIGTERM);
+  EXPECT_EQ(plugin.Wait(), 0);
+  // gRPC's handshake errors were logged, and as hclog JSON like every line.
+  const std::string err = plugin.Stderr();
+  EXPECT_THAT(err, HasSubstr("\"@module\":\"provider.grpc\""));
+  const std::vector<std::string> lines = absl::StrSplit(err, '\n', absl::SkipEmpty());
+  for (const std::string& line : lines) {
+    nlohmann::json json = nlohmann::json::parse(line, nullptr, false);
+    ASSERT_TRUE(json.is_object()) << line;
+    EXPECT_TRUE(json["@level"].is_string() && json["@message"].is_string() &&
+                json["@timestamp"].is_string())
+        << line;
+  }
 }
 
 TEST_F(ServeTest, PlaintextWhenNoClientCert) {
