@@ -1,0 +1,31 @@
+// Shared context handed to every API module's route registration.
+#ifndef DCS_EMULATOR_SERVICE_H_
+#define DCS_EMULATOR_SERVICE_H_
+
+#include <string>
+
+#include "emulator/router.h"
+#include "emulator/store.h"
+
+namespace dcs::emulator {
+
+struct ServiceContext {
+  Store* store = nullptr;
+  // Answer unknown cluster ids like older backends (400 INVALID_PARAMETER_VALUE)
+  // instead of 404 RESOURCE_DOES_NOT_EXIST.
+  bool legacy_not_found = false;
+};
+
+// One registration function per API module; called from server.cc in a fixed order.
+void RegisterClusterRoutes(Router& router, ServiceContext& ctx);
+void RegisterPoolRoutes(Router& router, ServiceContext& ctx);
+void RegisterWorkspaceConfRoutes(Router& router, ServiceContext& ctx);
+void RegisterSecretRoutes(Router& router, ServiceContext& ctx);
+// Extension point for the AI Runtime image-registration service
+// (POST /api/2.0/ai-compute-manager/images, images:get, images:checkImageAccess).
+// Currently registers nothing; see air_extension.cc.
+void RegisterAiRuntimeRoutes(Router& router, ServiceContext& ctx);
+
+}  // namespace dcs::emulator
+
+#endif  // DCS_EMULATOR_SERVICE_H_
