@@ -383,6 +383,39 @@ absl::Status AppendQuoted(std::string& out, const std::string& s, const Path& pa
   return absl::OkStatus();
 }
 
+absl::Status Append(std::string& out, const Value& value, const Type& type, const Path& path);
+
+absl::Status AppendSequence(std::string& out, const Value& value, const Type& type, const Path& path) {
+  out += '[';
+  const auto& elements = value.Elements();
+  for (size_t i = 0; i < elements.size(); ++i) {
+    if (i > 0) out += ',';
+    const Type& t = type.kind() == TypeKind::kTuple ? type.tuple_elements()[i] : type.element_type();
+    absl::Status s = Append(out, elements[i], t, path.Index(static_cast<int64_t>(i)));
+    if (!s.ok()) return s;
+  }
+  out += ']';
+  return absl::OkStatus();
+}
+
+absl::Status AppendEntries(std::string& out, const Value& value, const Type& type, const Path& path) {
+  const bool object = type.IsObject();
+  out += '{';
+  bool first = true;
+  for (const auto& [key, v] : value.Attributes()) {
+    if (!first) out += ',';
+    first = false;
+    Path child = object ? path.Attr(key) : path.Key(key);
+    absl::Status s = AppendQuoted(out, key, child);
+    if (!s.ok()) return s;
+    out += ':';
+    s = Append(out, v, object ? *type.attribute_type(key) : type.element_type(), child);
+    if (!s.ok()) return s;
+  }
+  out += '}';
+  return absl::OkStatus();
+}
+
 // REQUIRES: Conform(value, type) succeeded.
 absl::Status Append(std::string& out, const Value& value, const Type& type, const Path& path) {
   if (type.IsDynamic() && !value.type().IsDynamic()) {
@@ -393,7 +426,8 @@ absl::Status Append(std::string& out, const Value& value, const Type& type, cons
     return absl::OkStatus();
   }
   if (!value.IsKnown()) return Error(path, "value is not known; JSON cannot represent unknowns");
-  if (value.IsNull()) {
+  // A null, or a dynamic-typed value (always null/unknown, so only null here).
+  if (value.IsNull() || type.IsDynamic()) {
     out += "null";
     return absl::OkStatus();
   }
@@ -401,44 +435,10 @@ absl::Status Append(std::string& out, const Value& value, const Type& type, cons
     case TypeKind::kString: return AppendQuoted(out, value.AsString(), path);
     case TypeKind::kNumber: out += value.AsNumber().ToString(); return absl::OkStatus();
     case TypeKind::kBool: out += value.AsBool() ? "true" : "false"; return absl::OkStatus();
-    case TypeKind::kList:
-    case TypeKind::kSet:
-    case TypeKind::kTuple: {
-      out += '[';
-      const auto& elements = value.Elements();
-      for (size_t i = 0; i < elements.size(); ++i) {
-        if (i > 0) out += ',';
-        const Type& t = type.kind() == TypeKind::kTuple ? type.tuple_elements()[i] : type.element_type();
-        absl::Status s = Append(out, elements[i], t, path.Index(static_cast<int64_t>(i)));
-        if (!s.ok()) return s;
-      }
-      out += ']';
-      return absl::OkStatus();
-    }
     case TypeKind::kMap:
-    case TypeKind::kObject: {
-      out += '{';
-      bool first = true;
-      for (const auto& [key, v] : value.Attributes()) {
-        if (!first) out += ',';
-        first = false;
-        bool object = type.IsObject();
-        Path child = object ? path.Attr(key) : path.Key(key);
-        absl::Status s = AppendQuoted(out, key, child);
-        if (s.ok()) {
-          out += ':';
-          s = Append(out, v, object ? *type.attribute_type(key) : type.element_type(), child);
-        }
-        if (!s.ok()) return s;
-      }
-      out += '}';
-      return absl::OkStatus();
-    }
-    case TypeKind::kDynamic:
-      out += "null";
-      return absl::OkStatus();
+    case TypeKind::kObject: return AppendEntries(out, value, type, path);
+    default: return AppendSequence(out, value, type, path);
   }
-  return absl::OkStatus();
 }
 
 }  // namespace

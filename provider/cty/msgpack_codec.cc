@@ -124,6 +124,40 @@ void PackUnknown(Packer& pk, const Refinements& r) {
   pk.pack_ext_body(payload.data(), static_cast<uint32_t>(payload.size()));
 }
 
+void Pack(Packer& pk, const Value& value, const Type& type);
+
+// Lists, sets, tuples, maps and objects. REQUIRES: known, non-null value.
+void PackContainer(Packer& pk, const Value& value, const Type& type) {
+  switch (type.kind()) {
+    case TypeKind::kList:
+    case TypeKind::kSet:
+    case TypeKind::kTuple: {
+      const bool tuple = type.kind() == TypeKind::kTuple;
+      pk.pack_array(static_cast<uint32_t>(value.Elements().size()));
+      for (size_t i = 0; i < value.Elements().size(); ++i) {
+        Pack(pk, value.Elements()[i], tuple ? type.tuple_elements()[i] : type.element_type());
+      }
+      return;
+    }
+    case TypeKind::kMap:
+      pk.pack_map(static_cast<uint32_t>(value.Attributes().size()));
+      for (const auto& [key, v] : value.Attributes()) {
+        PackString(pk, key);
+        Pack(pk, v, type.element_type());
+      }
+      return;
+    default:
+      // Objects: exactly the type's attributes; std::map iteration gives the
+      // sorted key order Terraform writes.
+      pk.pack_map(static_cast<uint32_t>(type.attribute_types().size()));
+      for (const auto& [name, attr_type] : type.attribute_types()) {
+        PackString(pk, name);
+        Pack(pk, value.GetAttr(name), attr_type);
+      }
+      return;
+  }
+}
+
 // REQUIRES: Conform(value, type) succeeded.
 void Pack(Packer& pk, const Value& value, const Type& type) {
   if (type.IsDynamic() && !value.type().IsDynamic()) {
@@ -135,7 +169,8 @@ void Pack(Packer& pk, const Value& value, const Type& type) {
     return;
   }
   if (!value.IsKnown()) return PackUnknown(pk, value.refinements());
-  if (value.IsNull()) {
+  // A null, or a dynamic-typed value (always null/unknown, so only null here).
+  if (value.IsNull() || type.IsDynamic()) {
     pk.pack_nil();
     return;
   }
@@ -149,36 +184,8 @@ void Pack(Packer& pk, const Value& value, const Type& type) {
         pk.pack_false();
       }
       return;
-    case TypeKind::kList:
-    case TypeKind::kSet:
-      pk.pack_array(static_cast<uint32_t>(value.Elements().size()));
-      for (const Value& e : value.Elements()) Pack(pk, e, type.element_type());
-      return;
-    case TypeKind::kTuple:
-      pk.pack_array(static_cast<uint32_t>(value.Elements().size()));
-      for (size_t i = 0; i < value.Elements().size(); ++i) {
-        Pack(pk, value.Elements()[i], type.tuple_elements()[i]);
-      }
-      return;
-    case TypeKind::kMap:
-      pk.pack_map(static_cast<uint32_t>(value.Attributes().size()));
-      for (const auto& [key, v] : value.Attributes()) {
-        PackString(pk, key);
-        Pack(pk, v, type.element_type());
-      }
-      return;
-    case TypeKind::kObject:
-      // std::map iteration gives the sorted key order Terraform writes.
-      pk.pack_map(static_cast<uint32_t>(type.attribute_types().size()));
-      for (const auto& [name, attr_type] : type.attribute_types()) {
-        PackString(pk, name);
-        Pack(pk, value.GetAttr(name), attr_type);
-      }
-      return;
-    case TypeKind::kDynamic:
-      // Only null/unknown values have a dynamic type; handled above.
-      pk.pack_nil();
-      return;
+    default:
+      return PackContainer(pk, value, type);
   }
 }
 

@@ -80,7 +80,11 @@ absl::Status DecodeBound(const msgpack::object& o, const Path& path, std::option
       o.via.array.ptr[1].type != msgpack::type::BOOLEAN) {
     return Error(path, "number bound refinement must be [number, bool]");
   }
-  absl::StatusOr<Number> n = DecodeNumber(o.via.array.ptr[0], path);
+  const msgpack::object& number = o.via.array.ptr[0];
+  // Terraform omits infinite bounds; tolerate them by leaving the bound open.
+  bool is_float = number.type == msgpack::type::FLOAT32 || number.type == msgpack::type::FLOAT64;
+  if (is_float && std::isinf(number.via.f64)) return absl::OkStatus();
+  absl::StatusOr<Number> n = DecodeNumber(number, path);
   if (!n.ok()) return n.status();
   bound = *std::move(n);
   inclusive = o.via.array.ptr[1].via.boolean;

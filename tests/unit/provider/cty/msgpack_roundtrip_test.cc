@@ -163,6 +163,14 @@ TEST(MsgpackDecode, AcceptsStrTypeJsonAndAnyUnknownExt) {
   EXPECT_TRUE(r->refinements().not_null);
 }
 
+TEST(MsgpackDecode, InfiniteNumberBoundIsOpen) {
+  std::string bytes("\xc7\x0f\x0c\x82\x01\xc2\x03\x92\xcb\xff\xf0\0\0\0\0\0\0\xc3", 18);
+  absl::StatusOr<Value> v = DecodeMsgpack(bytes, Type::Number());
+  ASSERT_TRUE(v.ok()) << v.status();
+  EXPECT_TRUE(v->refinements().not_null);
+  EXPECT_FALSE(v->refinements().number_lower.has_value());
+}
+
 TEST(MsgpackDecode, RejectsWrongShapesNamingThePath) {
   Type t = ClusterType();
   Value wrong = SampleCluster(Value::Null(Type::Dynamic()));
