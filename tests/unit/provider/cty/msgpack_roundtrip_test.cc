@@ -245,7 +245,9 @@ TEST(MsgpackDecode, TruncatedAtEveryOffsetFails) {
     for (size_t cut = 0; cut < bytes->size(); ++cut) {
       absl::StatusOr<Value> v = DecodeMsgpack(std::string_view(*bytes).substr(0, cut), type);
       EXPECT_FALSE(v.ok()) << "cut at " << cut;
-      if (!v.ok()) EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+      if (!v.ok()) {
+        EXPECT_EQ(v.status().code(), absl::StatusCode::kInvalidArgument);
+      }
     }
   }
 }
