@@ -68,7 +68,9 @@ absl::Status DriftPool(Workspace& ws, const std::string& id, const Json& req) {
 }
 
 absl::Status DriftConf(Workspace& ws, const Json& req) {
-  for (const auto& [k, v] : req.value("patch", Json::object()).items()) {
+  const Json patch = req.value("patch", Json::object());  // items() must not outlive it
+  if (!patch.is_object()) return InvalidParameter("workspace_conf drift patch must be an object");
+  for (const auto& [k, v] : patch.items()) {
     if (v.is_null()) {
       ws.conf.erase(k);
     } else if (v.is_string()) {
