@@ -2,7 +2,7 @@
 # Globbing keeps the build list in one place per folder: add a .cc, re-run cmake.
 function(dcs_library name dir)
   file(GLOB srcs CONFIGURE_DEPENDS ${dir}/*.cc)
-  list(FILTER srcs EXCLUDE REGEX "(_test|_main)\\.cc$")
+  list(FILTER srcs EXCLUDE REGEX "(_test|_main|/main)\\.cc$")
   if(srcs)
     add_library(${name} STATIC ${srcs})
     target_include_directories(${name} PUBLIC ${PROJECT_SOURCE_DIR})

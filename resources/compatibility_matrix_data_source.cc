@@ -111,7 +111,7 @@ compat::Status Threshold(const std::string& fail_on) {
 void Report(const compat::Report& r, const std::string& fail_on, fw::Diagnostics& d) {
   const compat::Status threshold = Threshold(fail_on);
   for (const auto& c : r.checks) {
-    const std::string summary = absl::StrCat("Compatibility check ", c.name, ": ", compat::StatusName(c.status));
+    const std::string summary = absl::StrCat("Compatibility check ", c.name, ": ", std::string(compat::StatusName(c.status)));
     const std::string detail = absl::StrCat(c.details, c.remedy.empty() ? "" : "\n\nHow to fix: ", c.remedy);
     const cty::Path path = ParsePath(c.attribute);
     std::optional<cty::Path> at = path.empty() ? std::nullopt : std::optional<cty::Path>(path);
