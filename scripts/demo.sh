@@ -25,8 +25,7 @@ done
 cat > "$work/cli.tfrc" <<CFG
 provider_installation {
   filesystem_mirror {
-    path    = "$work/mirror"
-    include = ["*/dcslabs/dcs"]
+    path = "$work/mirror"
   }
 }
 CFG
