@@ -1,0 +1,318 @@
+#include "clients/docker/docker_client.h"
+
+#include <sys/stat.h>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "clients/buildcontext/context.h"
+#include "clients/buildcontext/status_macros.h"
+#include "clients/buildcontext/tar_stream.h"
+#include "clients/docker/progress_stream.h"
+#include "provider/log/log.h"
+
+namespace dcs::docker {
+namespace {
+
+constexpr size_t kMaxErrorBody = 64 * 1024;
+
+std::string QueryEscape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+void AddParam(std::string& query, std::string_view key, std::string_view value) {
+  absl::StrAppend(&query, query.empty() ? "?" : "&", std::string(key), "=", QueryEscape(value));
+}
+
+std::string JsonMap(const std::map<std::string, std::string>& m) {
+  nlohmann::json j = nlohmann::json::object();
+  for (const auto& [k, v] : m) j[k] = v;
+  return j.dump();
+}
+
+std::string Base64UrlPadded(const std::string& data) {
+  std::string out = absl::Base64Escape(data);
+  for (char& c : out) {
+    if (c == '+') c = '-';
+    if (c == '/') c = '_';
+  }
+  return out;
+}
+
+nlohmann::json AuthJson(const AuthConfig& a) {
+  nlohmann::json j = nlohmann::json::object();
+  if (!a.identity_token.empty()) {
+    j["identitytoken"] = a.identity_token;
+  } else if (!a.username.empty() || !a.password.empty()) {
+    j["username"] = a.username;
+    j["password"] = a.password;
+  }
+  if (!a.server_address.empty()) j["serveraddress"] = a.server_address;
+  return j;
+}
+
+std::string UnreachableHint(const Endpoint& e) {
+  return absl::StrCat("cannot reach the Docker daemon at ", e.description,
+                      ". Is it running? Point DOCKER_HOST at it, e.g. ",
+                      "DOCKER_HOST=unix:///var/run/docker.sock or DOCKER_HOST=tcp://host:2376 ",
+                      "with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=<dir with ca.pem, cert.pem, ",
+                      "key.pem>");
+}
+
+std::string BuildQuery(const BuildOptions& o) {
+  std::string q;
+  for (const std::string& t : o.tags) AddParam(q, "t", t);
+  AddParam(q, "dockerfile", buildcontext::CleanPath(o.dockerfile));
+  if (!o.build_args.empty()) AddParam(q, "buildargs", JsonMap(o.build_args));
+  if (!o.labels.empty()) AddParam(q, "labels", JsonMap(o.labels));
+  if (!o.target.empty()) AddParam(q, "target", o.target);
+  if (!o.platform.empty()) AddParam(q, "platform", o.platform);
+  if (!o.network_mode.empty()) AddParam(q, "networkmode", o.network_mode);
+  if (o.no_cache) AddParam(q, "nocache", "1");
+  if (o.pull) AddParam(q, "pull", "1");
+  AddParam(q, "rm", "1");
+  AddParam(q, "forcerm", "1");
+  AddParam(q, "version", "1");
+  return q;
+}
+
+// Collects a streamed body: feeds the parser and keeps the first bytes for
+// error messages (non-200 answers are a small JSON object).
+struct StreamSink {
+  JsonLineSplitter splitter;
+  std::string head;
+  bool got_chunks = false;
+  bool operator()(std::string_view chunk) {
+    got_chunks = true;
+    if (head.size() < kMaxErrorBody) head.append(chunk.substr(0, kMaxErrorBody - head.size()));
+    splitter.Feed(chunk);
+    return true;
+  }
+  void Complete(const http::Response& r) {
+    if (!got_chunks && !r.body.empty()) (*this)(r.body);
+    splitter.Finish();
+  }
+};
+
+}  // namespace
+
+std::string EncodeAuthConfig(const AuthConfig& auth) {
+  return Base64UrlPadded(AuthJson(auth).dump());
+}
+
+int CompareApiVersions(const std::string& a, const std::string& b) {
+  auto parse = [](const std::string& v) {
+    int major = 0, minor = 0;
+    std::sscanf(v.c_str(), "%d.%d", &major, &minor);
+    return std::make_pair(major, minor);
+  };
+  auto pa = parse(a), pb = parse(b);
+  return pa < pb ? -1 : (pa == pb ? 0 : 1);
+}
+
+absl::Status EngineError(const http::Response& r, const std::string& what) {
+  std::string message;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("message") && j["message"].is_string()) {
+    message = j["message"].get<std::string>();
+  } else {
+    message = r.body.substr(0, 512);
+  }
+  const std::string text = absl::StrCat(what, ": Docker daemon answered HTTP ", r.status, ": ", message);
+  switch (r.status) {
+    case 400: return absl::InvalidArgumentError(text);
+    case 401: return absl::UnauthenticatedError(text);
+    case 403: return absl::PermissionDeniedError(text);
+    case 404: return absl::NotFoundError(text);
+    case 409: return absl::FailedPreconditionError(text);
+    default: return absl::UnknownError(text);
+  }
+}
+
+http::Request DockerClient::NewRequest(const std::string& method, const std::string& path) const {
+  http::Request r;
+  r.method = method;
+  r.url = endpoint_.base_url + (api_version_.empty() ? "" : "/v" + api_version_) + path;
+  r.unix_socket = endpoint_.unix_socket;
+  if (endpoint_.tls) {
+    r.ca_file = endpoint_.tls_verify ? endpoint_.ca_file : "";
+    r.insecure_skip_verify = !endpoint_.tls_verify;
+    r.client_cert_file = endpoint_.cert_file;
+    r.client_key_file = endpoint_.key_file;
+  }
+  return r;
+}
+
+absl::StatusOr<http::Response> DockerClient::Send(const http::Request& request) const {
+  auto r = transport_->Send(request);
+  if (!r.ok() && r.status().code() == absl::StatusCode::kUnavailable) {
+    return absl::UnavailableError(
+        absl::StrCat(UnreachableHint(endpoint_), " (", r.status().message(), ")"));
+  }
+  return r;
+}
+
+absl::StatusOr<std::unique_ptr<DockerClient>> DockerClient::Connect(
+    Endpoint endpoint, std::shared_ptr<http::Transport> transport) {
+  struct stat st;
+  if (!endpoint.unix_socket.empty() && stat(endpoint.unix_socket.c_str(), &st) != 0) {
+    return absl::UnavailableError(absl::StrCat(UnreachableHint(endpoint), " (socket ",
+                                               endpoint.unix_socket, " does not exist)"));
+  }
+  std::unique_ptr<DockerClient> c(new DockerClient(std::move(endpoint), std::move(transport)));
+  DCS_RETURN_IF_ERROR(c->Negotiate());
+  return c;
+}
+
+absl::Status DockerClient::Negotiate() {
+  if (!endpoint_.pinned_api_version.empty()) {
+    api_version_ = endpoint_.pinned_api_version;
+    return absl::OkStatus();
+  }
+  DCS_ASSIGN_OR_RETURN(http::Response ping, Send(NewRequest("GET", "/_ping")));
+  if (ping.status != 200) return EngineError(ping, "GET /_ping");
+  DCS_ASSIGN_OR_RETURN(http::Response version, Send(NewRequest("GET", "/version")));
+  if (version.status != 200) return EngineError(version, "GET /version");
+  auto v = nlohmann::json::parse(version.body, nullptr, false);
+  std::string server_max = ping.Header("Api-Version");
+  std::string server_min = kMinApiVersion;
+  if (v.is_object()) {
+    if (server_max.empty()) server_max = v.value("ApiVersion", "");
+    server_min = v.value("MinAPIVersion", server_min);
+  }
+  if (server_max.empty()) server_max = kMaxApiVersion;
+  api_version_ = CompareApiVersions(server_max, kMaxApiVersion) < 0 ? server_max : kMaxApiVersion;
+  if (CompareApiVersions(api_version_, kMinApiVersion) < 0 ||
+      CompareApiVersions(api_version_, server_min) < 0) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Docker daemon API range ", server_min, "..", server_max, " does not overlap ours ",
+        kMinApiVersion, "..", kMaxApiVersion));
+  }
+  dcs::log::Debug("docker: negotiated API version",
+                  {{"@module", "docker"}, {"api_version", api_version_},
+                   {"server", v.is_object() ? v.value("Version", "") : ""}});
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BuildResult> DockerClient::Build(const BuildOptions& o) const {
+  DCS_ASSIGN_OR_RETURN(buildcontext::Context ctx,
+                       buildcontext::ListContext({o.context_dir, o.dockerfile}));
+  auto tar = std::make_shared<buildcontext::TarStream>(o.context_dir, std::move(ctx.entries));
+  http::Request req = NewRequest("POST", "/build" + BuildQuery(o));
+  req.timeout = o.timeout;
+  req.headers.emplace_back("Content-Type", "application/x-tar");
+  if (!o.registry_auths.empty()) {
+    nlohmann::json auths = nlohmann::json::object();
+    for (const AuthConfig& a : o.registry_auths) {
+      dcs::log::RegisterSecret(a.password);
+      auths[a.server_address] = AuthJson(a);
+    }
+    req.headers.emplace_back("X-Registry-Config", Base64UrlPadded(auths.dump()));
+  }
+  req.read_body = [tar](char* buf, size_t n) { return tar->Read(buf, n); };
+  BuildStream stream;
+  StreamSink sink{JsonLineSplitter([&](const nlohmann::json& m) { stream.OnMessage(m); })};
+  req.on_body = [&](std::string_view chunk) { return sink(chunk); };
+  auto resp = Send(req);
+  if (!tar->status().ok()) return tar->status();
+  if (!resp.ok()) return resp.status();
+  if (resp->status != 200) {
+    http::Response err = *resp;
+    if (err.body.empty()) err.body = sink.head;
+    return EngineError(err, "docker build");
+  }
+  sink.Complete(*resp);
+  DCS_RETURN_IF_ERROR(stream.Result());
+  BuildResult result{stream.image_id(), stream.output(), tar->bytes_written()};
+  if (result.image_id.rfind("sha256:", 0) != 0) {  // short id from "Successfully built"
+    DCS_ASSIGN_OR_RETURN(ImageInfo info, Inspect(result.image_id));
+    result.image_id = info.id;
+  }
+  return result;
+}
+
+absl::Status DockerClient::Tag(const std::string& source, const std::string& repository,
+                               const std::string& tag) const {
+  std::string q;
+  AddParam(q, "repo", repository);
+  AddParam(q, "tag", tag);
+  DCS_ASSIGN_OR_RETURN(http::Response r, Send(NewRequest("POST", "/images/" + source + "/tag" + q)));
+  if (r.status != 201 && r.status != 200) {
+    return EngineError(r, absl::StrCat("docker tag ", source, " ", repository, ":", tag));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ImageInfo> DockerClient::Inspect(const std::string& name) const {
+  DCS_ASSIGN_OR_RETURN(http::Response r, Send(NewRequest("GET", "/images/" + name + "/json")));
+  if (r.status != 200) return EngineError(r, "docker inspect " + name);
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (!j.is_object()) {
+    return absl::DataLossError(absl::StrCat("docker inspect ", name, ": answer is not JSON"));
+  }
+  ImageInfo info;
+  info.id = j.value("Id", "");
+  info.raw_json = r.body;
+  auto strings = [&](const char* key, std::vector<std::string>& out) {
+    if (j.contains(key) && j[key].is_array()) {
+      for (const auto& s : j[key]) {
+        if (s.is_string()) out.push_back(s.get<std::string>());
+      }
+    }
+  };
+  strings("RepoTags", info.repo_tags);
+  strings("RepoDigests", info.repo_digests);
+  if (j.contains("Config") && j["Config"].is_object() && j["Config"].contains("Labels") &&
+      j["Config"]["Labels"].is_object()) {
+    for (const auto& [k, v] : j["Config"]["Labels"].items()) {
+      if (v.is_string()) info.labels[k] = v.get<std::string>();
+    }
+  }
+  return info;
+}
+
+absl::StatusOr<PushResult> DockerClient::Push(const std::string& repository,
+                                              const std::string& tag,
+                                              const AuthConfig& auth) const {
+  dcs::log::RegisterSecret(auth.password);
+  dcs::log::RegisterSecret(auth.identity_token);
+  std::string q;
+  AddParam(q, "tag", tag);
+  http::Request req = NewRequest("POST", "/images/" + repository + "/push" + q);
+  req.timeout = std::chrono::hours(1);
+  req.headers.emplace_back("X-Registry-Auth", EncodeAuthConfig(auth));
+  PushStream stream;
+  StreamSink sink{JsonLineSplitter([&](const nlohmann::json& m) { stream.OnMessage(m); })};
+  req.on_body = [&](std::string_view chunk) { return sink(chunk); };
+  DCS_ASSIGN_OR_RETURN(http::Response r, Send(req));
+  if (r.status != 200) {
+    if (r.body.empty()) r.body = sink.head;
+    absl::Status s = EngineError(r, absl::StrCat("docker push ", repository, ":", tag));
+    return absl::Status(s.code(), Scrub(std::string(s.message()), auth.password));
+  }
+  sink.Complete(r);
+  DCS_RETURN_IF_ERROR(stream.Result(repository + ":" + tag, auth.password));
+  dcs::log::Info("docker push done",
+                 {{"@module", "docker"}, {"image", repository + ":" + tag}, {"digest", stream.digest()}});
+  return PushResult{stream.digest()};
+}
+
+absl::Status DockerClient::RemoveImage(const std::string& name, bool force) const {
+  DCS_ASSIGN_OR_RETURN(
+      http::Response r,
+      Send(NewRequest("DELETE", "/images/" + name + (force ? "?force=1" : "?force=0"))));
+  if (r.status != 200) return EngineError(r, "docker rmi " + name);
+  return absl::OkStatus();
+}
+
+}  // namespace dcs::docker
