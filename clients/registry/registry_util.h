@@ -1,0 +1,21 @@
+// Small helpers shared by the registry client's source files (internal).
+#ifndef DCS_CLIENTS_REGISTRY_REGISTRY_UTIL_H_
+#define DCS_CLIENTS_REGISTRY_REGISTRY_UTIL_H_
+
+#include <string>
+#include <string_view>
+
+namespace dcs::registry::internal {
+
+// Percent-encodes everything but unreserved characters (RFC 3986).
+std::string UrlEscape(std::string_view s);
+// Lower-cased media type without parameters ("a/b; charset=x" -> "a/b").
+std::string BareMediaType(std::string_view content_type);
+// True for loopback hosts (localhost, 127.0.0.0/8, [::1]) with any port.
+bool IsLoopbackHost(const std::string& host);
+// Standard base64 of "user:password".
+std::string BasicAuthValue(const std::string& user, const std::string& password);
+
+}  // namespace dcs::registry::internal
+
+#endif  // DCS_CLIENTS_REGISTRY_REGISTRY_UTIL_H_
