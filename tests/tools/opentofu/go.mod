@@ -1,8 +1,16 @@
-// Pins OpenTofu v1.12.6, the newest release that builds with the machine's Go
-// (it needs go >= 1.26.6). See tests/tools/README.md.
+// Pins OpenTofu v1.12.6 (newest release; needs go >= 1.26.6) for the
+// acceptance tests. Built by scripts/build-clients.sh; see ../README.md.
 module github.com/dcslabs/dcs/tests/tools/opentofu
 
 go 1.26.6
+
+// Repeated from OpenTofu's own go.mod: godebug settings of a dependency do not
+// apply to the main module, and the release binaries are built with these
+// (no post-quantum key exchange offered in TLS; Windows symlink handling).
+godebug (
+	tlsmlkem=0
+	winsymlink=0
+)
 
 require github.com/opentofu/opentofu v1.12.6
 
