@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev
   libcpp-httplib-dev
   python3 curl ca-certificates jq unzip zip
+  docker.io docker-registry apache2-utils busybox-static
 )
 
 missing=()
