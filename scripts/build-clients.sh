@@ -1,46 +1,91 @@
 #!/usr/bin/env bash
-# Builds the pinned real clients used by the acceptance tests, once, into a
-# cache outside the repo (reused when present):
-#   OpenTofu  — tests/tools/opentofu  (required: failure is fatal)
-#   Terraform — tests/tools/terraform (v1.5.7; a failure is reported, not fatal)
-# Prints one `name=path` line per client that is available. Progress on stderr.
+# Builds the real clients the acceptance tests drive, from the Go modules that
+# pin them (tests/tools/*/go.mod), into a cache outside the repo:
+#   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/tofu-<version>/tofu            (required)
+#   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/terraform-<version>/terraform  (best effort)
+# A cached binary is reused when it reports the pinned version; otherwise it is
+# (re)built with release-like flags and checked before it replaces the old one.
+# stdout: one `name=path` line per available client (tofu=, terraform=, and
+# terraform_path= for a `terraform` found on PATH). Progress goes to stderr.
+# Exit status: non-zero when OpenTofu is unavailable; a Terraform 1.5.7 failure
+# is reported but not fatal. Needs no stdin; safe to run repeatedly or twice at
+# once (a lock serialises builds).
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cache=${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}
+tools=$repo/tests/tools
 
-# Reads the pinned version of `module` from a tools go.mod.
+log() { echo "build-clients: $*" >&2; }
+
+go=$(command -v go || true)
+if [ -z "$go" ] && [ -x /usr/local/go/bin/go ]; then go=/usr/local/go/bin/go; fi
+if [ -z "$go" ]; then
+  log "Go is required (scripts/install-deps.sh installs it)"
+  exit 1
+fi
+
+# pinned_version DIR MODULE: the version of MODULE required by DIR/go.mod.
 pinned_version() {
-  awk -v m="$2" '$1 == m {print $2; exit} $1 == "require" && $2 == m {print $3; exit}' "$1/go.mod"
+  awk -v m="$2" '($1 == "require" && $2 == m) {print $3; exit} ($1 == m) {print $2; exit}' "$1/go.mod"
 }
 
-# build NAME TOOLS_DIR PACKAGE BINARY
+# reports_version BINARY WORD VERSION: whether `BINARY version` says "WORD vVERSION".
+reports_version() {
+  [ -x "$1" ] || return 1
+  local first
+  first=$(env CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version </dev/null 2>/dev/null | head -n 1) || return 1
+  [ "$first" = "$2 v$3" ]
+}
+
+# build NAME DIR PACKAGE WORD [LDFLAGS]: prints NAME=PATH, or fails.
 build() {
-  local name=$1 dir=$2 pkg=$3 bin=$4
+  local name=$1 dir=$2 pkg=$3 word=$4 ldflags=${5:-}
   local module=${pkg%/cmd/*}
   local version
   version=$(pinned_version "$dir" "$module")
-  local out="$cache/$name-$version/$bin"
-  if [ ! -x "$out" ]; then
-    echo "build-clients: building $name $version (one time, cached in $cache)" >&2
+  if [ -z "$version" ]; then
+    log "no version of $module pinned in $dir/go.mod"
+    return 1
+  fi
+  version=${version#v}
+  local out=$cache/$name-$version/$name
+  if ! reports_version "$out" "$word" "$version"; then
     mkdir -p "$(dirname "$out")"
+    local tmp=$out.tmp.$$
     local start=$SECONDS
-    (cd "$dir" && nice go build -p 2 -trimpath -o "$out.tmp" "$pkg") >&2 && mv "$out.tmp" "$out" || {
-      rm -f "$out.tmp"
-      echo "build-clients: $name $version failed to build" >&2
+    log "building $name $version (cached in $(dirname "$out"); takes minutes the first time)"
+    if ! (cd "$dir" && CGO_ENABLED=0 GOMAXPROCS=2 GOFLAGS=-mod=readonly \
+            nice -n 10 "$go" build -p 2 -trimpath -ldflags "-s -w $ldflags" -o "$tmp" "$pkg") >&2; then
+      rm -f "$tmp"
+      log "$name $version failed to build after $((SECONDS - start)) s"
       return 1
-    }
-    echo "build-clients: $name built in $((SECONDS - start)) s" >&2
+    fi
+    if ! reports_version "$tmp" "$word" "$version"; then
+      log "$name built but does not report '$word v$version':"
+      env CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$tmp" version </dev/null >&2 || true
+      rm -f "$tmp"
+      return 1
+    fi
+    mv -f "$tmp" "$out"
+    log "$name $version built in $((SECONDS - start)) s"
+  else
+    log "$name $version already built: $out"
   fi
   echo "$name=$out"
 }
 
-if ! command -v go >/dev/null; then
-  echo "build-clients: Go is required (scripts/install-deps.sh installs it)" >&2
+mkdir -p "$cache"
+exec 9>"$cache/.build.lock"
+flock 9
+
+# OpenTofu's release builds set version.dev=no (otherwise it says "v1.12.6-dev").
+build tofu "$tools/opentofu" github.com/opentofu/opentofu/cmd/tofu OpenTofu \
+  "-X github.com/opentofu/opentofu/version.dev=no" || {
+  log "OpenTofu is required by the acceptance tests"
   exit 1
-fi
-build tofu "$repo/tests/tools/opentofu" github.com/opentofu/opentofu/cmd/tofu tofu
-build terraform157 "$repo/tests/tools/terraform" github.com/hashicorp/terraform terraform ||
-  echo "build-clients: continuing without Terraform 1.5.7 (see tests/tools/README.md)" >&2
-if command -v terraform >/dev/null 2>&1; then
-  echo "terraform_path=$(command -v terraform)"
+}
+build terraform "$tools/terraform" github.com/hashicorp/terraform Terraform ||
+  log "continuing without Terraform 1.5.7 (see tests/tools/README.md)"
+if path_tf=$(command -v terraform); then
+  echo "terraform_path=$path_tf"
 fi
