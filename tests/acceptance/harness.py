@@ -273,7 +273,7 @@ class Workspace:
             os.killpg(proc.pid, signal.SIGKILL)  # the client and its provider processes
             out, err = proc.communicate()
             result = Result(cmd, None, out, err, self.dir)
-            raise ClientError(f"timed out after {timeout or self.timeout} s:\n{result.describe()}")
+            raise ClientError(f"timed out after {timeout or self.timeout} s:\n{result.describe()}") from None
         result = Result(cmd, proc.returncode, out, err, self.dir)
         if check and result.code not in ok_codes:
             raise ClientError(f"{self.client_version()[0]} {args[0] if args else ''} failed:\n"
