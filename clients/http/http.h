@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -137,6 +138,41 @@ class FakeTransport : public Transport {
 // "refresh_token" JSON fields, replaced by "<redacted>".
 std::string RedactHeaders(const Headers& headers);
 std::string RedactJsonBody(std::string_view body);
+
+
+// Additions (beyond the original contract) ---------------------------------
+
+// A Clock for tests: Now() advances only through Sleep() or Advance(); every
+// Sleep is recorded. Sleep returns false without advancing when `*stop` is
+// already true, and calls the optional on_sleep hook (tests use it to flip a
+// stop flag or change fixtures "while waiting").
+class FakeClock : public Clock {
+ public:
+  std::chrono::steady_clock::time_point Now() override;
+  bool Sleep(std::chrono::milliseconds d, const std::atomic<bool>* stop) override;
+  void Advance(std::chrono::milliseconds d);
+  std::vector<std::chrono::milliseconds> sleeps() const;
+  void set_on_sleep(std::function<void(std::chrono::milliseconds)> hook);
+
+ private:
+  mutable std::mutex mu_;
+  std::chrono::steady_clock::time_point now_{std::chrono::hours(1000)};
+  std::vector<std::chrono::milliseconds> sleeps_;
+  std::function<void(std::chrono::milliseconds)> on_sleep_;
+};
+
+// Parses a Retry-After value: delta-seconds ("120") or an IMF-fixdate HTTP
+// date ("Wed, 21 Oct 2015 07:28:00 GMT", relative to `now`; past dates give
+// 0). Returns nullopt for anything else.
+std::optional<std::chrono::milliseconds> ParseRetryAfter(
+    std::string_view value, std::chrono::system_clock::time_point now);
+
+// The full-jitter backoff bound for retry number `retry` (0-based):
+// min(max_backoff, initial_backoff * 2^retry).
+std::chrono::milliseconds BackoffCap(const RetryPolicy& policy, int retry);
+
+// Path plus query of an absolute URL ("http://h:1/a?b" -> "/a?b"; "" -> "/").
+std::string UrlPathAndQuery(std::string_view url);
 
 }  // namespace dcs::http
 
