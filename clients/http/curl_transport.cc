@@ -100,12 +100,19 @@ absl::Status MapCurlError(CURLcode code, const Request& request, const char* det
 
 curl_slist* BuildHeaders(const Request& request) {
   curl_slist* list = nullptr;
-  bool has_expect = false;
+  bool has_expect = false, has_length = false;
   for (const auto& [name, value] : request.headers) {
     if (text::EqualsIgnoreCase(name, "Expect")) has_expect = true;
+    if (text::EqualsIgnoreCase(name, "Content-Length") ||
+        text::EqualsIgnoreCase(name, "Transfer-Encoding")) {
+      has_length = true;
+    }
     std::string line = value.empty() ? name + ";" : name + ": " + value;
     list = curl_slist_append(list, line.c_str());
   }
+  // A streamed body of unknown size goes chunked (libcurl needs the header
+  // for POST-style uploads).
+  if (request.read_body && !has_length) list = curl_slist_append(list, "Transfer-Encoding: chunked");
   if (!has_expect) list = curl_slist_append(list, "Expect:");  // no 100-continue stall
   return list;
 }
@@ -115,7 +122,6 @@ void SetBody(CURL* curl, const Request& request, Transfer* transfer) {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
     curl_easy_setopt(curl, CURLOPT_READFUNCTION, &OnRead);
     curl_easy_setopt(curl, CURLOPT_READDATA, transfer);
-    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(-1));
   } else if (!request.body.empty() || request.method == "POST" || request.method == "PUT" ||
              request.method == "PATCH") {
     curl_easy_setopt(curl, CURLOPT_POST, 1L);
