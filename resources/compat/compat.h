@@ -35,7 +35,9 @@ enum class Status { kNotApplicable = 0, kOk = 1, kWarn = 2, kFail = 3 };
 std::string_view StatusName(Status status);  // "N/A", "OK", "WARN", "FAIL"
 
 struct Check {
-  std::string name;  // cuda_driver, torch_cuda, nccl, efa, cxx11_abi, databricks_runtime, base_image
+  // cuda_driver, torch_cuda, nccl, efa, cxx11_abi, databricks_runtime, base_image
+  // (in that order); "inputs" only when Evaluate() was called with invalid inputs.
+  std::string name;
   Status status = Status::kNotApplicable;
   std::string details;
   std::string attribute;  // input the check is about, e.g. "cuda_extensions[1].version"
@@ -63,15 +65,20 @@ class Matrix {
   // a clear message if it is invalid (a unit test guarantees it is not).
   static const Matrix& Embedded();
 
-  // Malformed versions and empty extension names, each on its attribute.
+  // Malformed versions, a cloud other than aws/azure and empty extension
+  // names, each on its attribute. Unknown accelerator types, toolkits, torch
+  // releases and access modes are not errors: the checks report them as WARN,
+  // because the world moves faster than the table.
   std::vector<InputError> Validate(const Inputs& inputs) const;
-  // REQUIRES: Validate(inputs) is empty.
+  // REQUIRES: Validate(inputs) is empty. (If not, the report holds one FAIL
+  // check named "inputs" per error instead of the real checks.)
   Report Evaluate(const Inputs& inputs) const;
   // Minimum host driver for a toolkit ("12.4" or "12.4.1" → "550.54.14").
   absl::StatusOr<std::string> MinDriver(std::string_view cuda_version) const;
   // Whether `driver_version` runs `cuda_version` natively (no cuda-compat).
   absl::StatusOr<bool> Compatible(std::string_view cuda_version, std::string_view driver_version) const;
 
+  // The parsed file, shape-checked by Parse(): tables by name, see README.md.
   const nlohmann::json& data() const { return data_; }
 
  private:

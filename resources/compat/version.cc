@@ -29,6 +29,8 @@ std::optional<Version> Version::Parse(std::string_view text) {
     break;
   }
   v.suffix = std::string(text.substr(i));
+  // The seed writes toolkit rows as "12.4.x"; accept that spelling as "12.4".
+  if (v.suffix == ".x" && v.parts.size() >= 2) v.suffix.clear();
   if (!v.suffix.empty() && !std::regex_match(v.suffix, SuffixPattern())) return std::nullopt;
   return v;
 }

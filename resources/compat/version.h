@@ -16,7 +16,8 @@ struct Version {
   std::string suffix;       // ".post1", "+cu124", … (may be empty)
 
   // nullopt unless `text` starts with 1–4 dot-separated numbers and the rest
-  // is a PEP 440-style suffix (post/dev/rc/a/b, +local).
+  // is a PEP 440-style suffix (post/dev/rc/a/b, +local). A final ".x" after
+  // two or more numbers ("12.4.x") is dropped; "12.x.y" and "abc" fail.
   static std::optional<Version> Parse(std::string_view text);
   int Compare(const Version& other) const;  // <0, 0, >0 on numbers only
   // True when `prefix`'s components equal our leading ones ("12.4" ⊑ "12.4.1").
