@@ -276,6 +276,57 @@ assert not st.get("clusters") and not st.get("pools"), (st.get("clusters"), st.g
 ' "$state" || die "cluster or pool left in the emulator after destroy"
 log "ok: destroy left no cluster and no pool"
 
+# Launch failure: a docker cluster whose registry secret does not exist must
+# fail the apply with the API's termination reason, and the provider must not
+# leave the half-created cluster behind (it permanent-deletes it).
+cfg=$work/negative
+mkdir -p "$cfg"
+cat >"$cfg/main.tf" <<EOF
+terraform {
+  required_providers {
+    databricks = {
+      source  = "databricks/databricks"
+      version = "= $version"
+    }
+  }
+}
+
+provider "databricks" {
+  host  = "$url"
+  token = "$token"
+}
+
+resource "databricks_cluster" "missing_secret" {
+  cluster_name            = "peer-dcs-missing-secret"
+  spark_version           = "15.4.x-scala2.12"
+  node_type_id            = "Standard_DS3_v2"
+  num_workers             = 1
+  autotermination_minutes = 20
+  data_security_mode      = "NONE"
+  docker_image {
+    url = "peer.azurecr.io/team/dcs-runtime:15.4"
+    basic_auth {
+      username = "{{secrets/peer-registry/user}}"
+      password = "{{secrets/peer-registry/no-such-key}}"
+    }
+  }
+}
+EOF
+run neg-init init -input=false
+rc=$(tf neg-apply apply -auto-approve -input=false)
+if [ "$rc" -eq 0 ] || ! grep -q "SECRET_RESOLUTION_ERROR\|Failed to resolve secret reference" "$work/neg-apply.log"; then
+  cat "$work/neg-apply.log" >&2
+  die "apply with a missing registry secret did not fail with the resolution error (exit $rc)"
+fi
+run neg-destroy destroy -auto-approve -input=false
+state=$(curl -sS --noproxy '*' "$url/_emulator/state")
+python3 -c '
+import json, sys
+st = json.loads(sys.argv[1])
+assert not st.get("clusters"), st.get("clusters")
+' "$state" || die "the failed cluster was left in the emulator"
+log "ok: missing registry secret fails the apply (SECRET_RESOLUTION_ERROR) and leaves no cluster"
+
 # What the provider called, in order of first use, with counts and statuses.
 python3 - "$reqlog" "$seq0" <<'PY' >&2
 import collections, json, sys
