@@ -100,6 +100,10 @@ class RetryingClient {
   absl::StatusOr<Response> Send(const Request& request, const std::atomic<bool>* stop = nullptr,
                                 const RetryPredicate& retryable = DefaultRetryable);
 
+  // One attempt only (for requests that are not safe to repeat), with the
+  // same rate limit, stop check, deadline-clamped timeout and attempt log.
+  absl::StatusOr<Response> SendOnce(const Request& request, const std::atomic<bool>* stop = nullptr);
+
  private:
   void WaitForRateLimit(const std::atomic<bool>* stop);
 

@@ -125,4 +125,15 @@ absl::StatusOr<Response> RetryingClient::Send(const Request& request, const std:
   }
 }
 
+absl::StatusOr<Response> RetryingClient::SendOnce(const Request& request,
+                                                  const std::atomic<bool>* stop) {
+  if (stop != nullptr && stop->load()) {
+    return absl::CancelledError(absl::StrCat(request.method, " ", request.url, ": cancelled"));
+  }
+  WaitForRateLimit(stop);
+  absl::StatusOr<Response> result = transport_->Send(request);
+  LogAttempt(request, 1, result);
+  return result;
+}
+
 }  // namespace dcs::http

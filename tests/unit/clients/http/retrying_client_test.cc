@@ -302,3 +302,17 @@ TEST(ResponseTest, HeaderLookupIsCaseInsensitive) {
 
 }  // namespace
 }  // namespace dcs::http
+
+namespace dcs::http {
+namespace {
+
+TEST(RetryingClientSendOnceTest, NeverRetries) {
+  auto transport = std::make_shared<ScriptTransport>(
+      std::deque<absl::StatusOr<Response>>{absl::UnavailableError("reset"), Resp(200)});
+  RetryingClient client(transport, RetryPolicy{}, std::make_shared<FakeClock>());
+  EXPECT_EQ(client.SendOnce(Request{.url = "http://h/"}).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(transport->calls, 1);
+}
+
+}  // namespace
+}  // namespace dcs::http
