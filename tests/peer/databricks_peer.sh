@@ -53,10 +53,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-token=peer-token
+token=peer-token             # the provider's
 user=peer@example.com
+admin_token=peer-admin-token # this script's own set-up calls (kept apart in the log)
+admin=peer-admin@example.com
 reqlog=$work/requests.jsonl
-"$emulator" --port 0 --token "$token=$user" --request-log "$reqlog" \
+"$emulator" --port 0 --token "$token=$user" --token "$admin_token=$admin" --request-log "$reqlog" \
   --start-delay-ms 1500 --terminate-delay-ms 500 --resize-delay-ms 500 \
   >"$work/emulator.out" 2>"$work/emulator.err" &
 emu_pid=$!
@@ -70,11 +72,11 @@ done
 case $url in http://127.0.0.1:*) ;; *) cat "$work/emulator.err" >&2; die "no base URL from the emulator";; esac
 log "emulator at $url (pid $emu_pid)"
 
-# api METHOD PATH [JSON]: a real API call with the token; fails on HTTP >= 400.
+# api METHOD PATH [JSON]: a real API call as the admin; fails on HTTP >= 400.
 api() {
   local out code
   out=$(curl -sS --noproxy '*' -o "$work/api.out" -w '%{http_code}' -X "$1" \
-          -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+          -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
           ${3:+--data "$3"} "$url$2") || die "curl $1 $2 failed"
   code=$out
   [ "$code" -lt 400 ] || die "$1 $2 -> HTTP $code: $(cat "$work/api.out")"
@@ -89,7 +91,6 @@ python3 -c 'import json,sys; assert json.loads(sys.argv[1])["enableDcs"].lower()
 api POST /api/2.0/secrets/scopes/create '{"scope":"peer-registry"}' >/dev/null
 api POST /api/2.0/secrets/put '{"scope":"peer-registry","key":"user","string_value":"peer-robot"}' >/dev/null
 api POST /api/2.0/secrets/put '{"scope":"peer-registry","key":"pass","string_value":"peer-s3cret"}' >/dev/null
-seq0=$(python3 -c 'import sys; print(sum(1 for _ in open(sys.argv[1])))' "$reqlog")
 
 # ---- the provider in a filesystem mirror, under both default registry hosts ----
 mirror=$work/mirror
@@ -254,7 +255,25 @@ log "ok: out-of-band changes seen by plan (exit 2, 99 -> 30, 9 -> 4)"
 run apply2 apply -auto-approve -input=false "${v2[@]}"
 grep -q "2 changed, 0 destroyed" "$work/apply2.log" || grep -q "0 added, 2 changed" "$work/apply2.log" ||
   { cat "$work/apply2.log" >&2; die "update was not two in-place changes"; }
+# Throttling and unavailability on the read path: the provider's first clusters/get
+# is a 429 and its first instance-pools/get a 503 (both with Retry-After); the
+# provider's SDK must retry them and the plan must still be clean.
+curl -sS --noproxy '*' -X POST "$url/_emulator/faults" -H 'Content-Type: application/json' --data \
+  '{"rules":[{"path":"/api/2.1/clusters/get","kind":"429","rate":0.5,"retry_after_seconds":1},
+             {"path":"/api/2.0/instance-pools/get","kind":"503","rate":0.5,"retry_after_seconds":1}]}' >/dev/null
+# Rules fire deterministically on every 2nd match: one call each here makes
+# the provider's first read of each resource the one that is refused.
+api GET "/api/2.1/clusters/get?cluster_id=$cluster_id" >/dev/null
+api GET "/api/2.0/instance-pools/get?instance_pool_id=$pool_id" >/dev/null
 plan_clean plan2 "${v2[@]}"
+faults=$(curl -sS --noproxy '*' "$url/_emulator/faults")
+curl -sS --noproxy '*' -X DELETE "$url/_emulator/faults" >/dev/null
+python3 -c '
+import json, sys
+rules = json.loads(sys.argv[1])["rules"]
+assert all(r["fired"] >= 1 for r in rules), rules
+' "$faults" || die "the injected 429/503 faults never fired: $faults"
+log "ok: plan stayed clean through injected 429 (clusters/get) and 503 (instance-pools/get)"
 state=$(curl -sS --noproxy '*' "$url/_emulator/state")
 python3 - "$state" "$cluster_id" <<'PY' || die "update not visible in the emulator (or cluster replaced)"
 import json, sys
@@ -327,21 +346,21 @@ assert not st.get("clusters"), st.get("clusters")
 ' "$state" || die "the failed cluster was left in the emulator"
 log "ok: missing registry secret fails the apply (SECRET_RESOLUTION_ERROR) and leaves no cluster"
 
-# What the provider called, in order of first use, with counts and statuses.
-python3 - "$reqlog" "$seq0" <<'PY' >&2
+# What the provider called, in order of first use, with counts and statuses
+# (429/503 are the injected faults; the 404 is the refresh of the cluster the
+# provider removed after the failed launch).
+python3 - "$reqlog" "$user" <<'PY' >&2
 import collections, json, sys
 seen = collections.OrderedDict()
-for i, line in enumerate(open(sys.argv[1])):
-    if i < int(sys.argv[2]):
-        continue
+for line in open(sys.argv[1]):
     r = json.loads(line)
+    # injected faults are answered before authentication (no principal)
+    if r.get("principal") != sys.argv[2] and not r.get("fault"):
+        continue
     k = f'{r["method"]} {r["path"]}'
     seen.setdefault(k, collections.Counter())[r["status"]] += 1
 print("peer: API calls made by terraform-provider-databricks (status x count):")
 for k, c in seen.items():
     print("  ", k, " ".join(f"{s}x{n}" for s, n in sorted(c.items())))
-bad = [k for k, c in seen.items() if any(s == 404 for s in c)]
-if bad:
-    print("peer: endpoints answered 404:", bad)
 PY
 log "PASS: terraform-provider-databricks $version with $(env -i HOME="$work/home" TF_CLI_CONFIG_FILE="$work/cli.tfrc" "$tofu" version </dev/null | head -n 1) against dcs-emulator"
