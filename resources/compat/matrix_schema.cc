@@ -36,7 +36,7 @@ const std::vector<TableSpec>& Specs() {
       {"torch_cuda", true,
        {{"torch", Kind::kVersion}, {"default_wheel", Kind::kText}, {"min_cuda", Kind::kVersion},
         {"bundled_nccl", Kind::kOptionalVersion}, {"cxx11_abi", Kind::kBool}}},
-      {"nccl", false, {{"torch_bundled_loads_first", Kind::kBool}, {"verify", Kind::kText}}},
+      {"nccl", false, {{"verify", Kind::kText}}},
       {"accelerators", true,
        {{"type", Kind::kText}, {"gpu", Kind::kText}, {"aws_family", Kind::kText}, {"clouds", Kind::kStrings},
         {"efa_hardware", Kind::kBool}, {"forward_compat", Kind::kBool}}},
