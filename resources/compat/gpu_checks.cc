@@ -43,9 +43,9 @@ Check BelowMinimum(const nlohmann::json& data, const nlohmann::json& row, const 
   const std::string head = absl::StrCat("CUDA ", g.cuda, " needs >= ", min, "; host ", g.driver, g.driver_note, ". ");
   Check c{"cuda_driver", Status::kFail, "", g.cuda_attribute, ""};
   if (Str(row, "below_min") != "cuda_compat") {
-    c.details = head + "cuda-compat cannot bridge this gap (the seed says: pin a lower toolkit).";
-    c.remedy = absl::StrCat("Upgrade the hosts to driver >= ", min, " (the 580 line runs it natively), or ",
-                            PinAdvice(data, *Version::Parse(g.driver)), ".");
+    c.details = head + "No cuda-compat path is supported for this toolkit.";
+    c.remedy = absl::StrCat("Upgrade the hosts to driver >= ", min, " (the ", Ver(row, "min_driver").parts[0],
+                            " driver line), or ", PinAdvice(data, *Version::Parse(g.driver)), ".");
     return c;
   }
   if (!ForwardCompatCapable(data, g.in)) {

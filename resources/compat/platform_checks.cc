@@ -94,8 +94,16 @@ Check Worst(const std::string& name, const std::vector<Check>& parts) {
     if (!c.details.empty()) absl::StrAppend(&details, details.empty() ? "" : " ", c.details);
     if (i == 0 || c.status > worst.status) worst = c;
   }
+  // Parts as bad as the worst each bring their own fix.
+  std::string remedy;
+  for (const Check& c : parts) {
+    if (c.status == worst.status && !c.remedy.empty() && remedy.find(c.remedy) == std::string::npos) {
+      absl::StrAppend(&remedy, remedy.empty() ? "" : " ", c.remedy);
+    }
+  }
   worst.name = name;
   worst.details = details;
+  worst.remedy = remedy;
   return worst;
 }
 

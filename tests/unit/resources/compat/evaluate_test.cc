@@ -52,7 +52,7 @@ TEST(EvaluateTest, Cuda13OnA550DriverFailsAndNamesTheWayOut) {
   EXPECT_EQ(c.status, Status::kFail);
   EXPECT_EQ(c.attribute, "cuda_version");
   EXPECT_TRUE(Contains(c.remedy, "580.65.06")) << c.remedy;
-  EXPECT_TRUE(Contains(c.remedy, "580 line")) << c.remedy;
+  EXPECT_TRUE(Contains(c.remedy, "580 driver line")) << c.remedy;
   EXPECT_TRUE(Contains(c.remedy, "pin CUDA <= 12.4")) << c.remedy;
   EXPECT_FALSE(r.cuda_compat_required);  // the seed: no compat path for 13.0
   EXPECT_EQ(r.status, Status::kFail);
@@ -134,6 +134,13 @@ TEST(EvaluateTest, RuntimesAndAccessModesWithoutCustomContainers) {
   }
   EXPECT_EQ(StatusOf(Eval({.spark_version = "15.4.x-scala2.12", .data_security_mode = "SINGLE_USER"}), "databricks_runtime"),
             Status::kOk);
+  // Two failures in one check: both explained, both fixes offered.
+  const Check both = CheckNamed(Eval({.spark_version = "14.3.x-gpu-ml-scala2.12", .data_security_mode = "USER_ISOLATION"}),
+                                "databricks_runtime");
+  EXPECT_EQ(both.status, Status::kFail);
+  EXPECT_EQ(both.attribute, "spark_version");
+  EXPECT_TRUE(Contains(both.details, "Machine Learning") && Contains(both.details, "USER_ISOLATION")) << both.details;
+  EXPECT_TRUE(Contains(both.remedy, "standard runtime") && Contains(both.remedy, "SINGLE_USER")) << both.remedy;
   EXPECT_EQ(StatusOf(Eval({.data_security_mode = "LEGACY_TABLE_ACL"}), "databricks_runtime"), Status::kWarn);
 }
 
