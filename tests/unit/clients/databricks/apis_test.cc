@@ -1,0 +1,285 @@
+// Typed APIs against FakeTransport fixtures: exact request JSON and answer mapping.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "clients/databricks/cluster_waiter.h"
+#include "clients/databricks/clusters_api.h"
+#include "clients/databricks/instance_pools_api.h"
+#include "clients/databricks/secrets_api.h"
+#include "clients/databricks/workspace_conf_api.h"
+#include "tests/unit/clients/databricks/fixture.h"
+
+namespace dcs::databricks {
+namespace {
+
+using ::testing::HasSubstr;
+
+ClusterSpec DcsSpec() {
+  ClusterSpec s;
+  s.cluster_name = "dcs-dev";
+  s.spark_version = "15.4.x-scala2.12";
+  s.node_type_id = "Standard_DS3_v2";
+  s.num_workers = 0;
+  s.spark_conf = StringMap{{"spark.databricks.cluster.profile", "singleNode"}};
+  s.custom_tags = StringMap{{"ResourceClass", "SingleNode"}};
+  s.docker_image = DockerImage{"myacr.azurecr.io/img:1.0", DockerBasicAuth{"{{secrets/s/u}}", "{{secrets/s/p}}"}};
+  InitScript file_script;
+  file_script.file = StorageInfo{"file:/init.sh"};
+  InitScript s3_script;
+  s3_script.s3 = StorageInfo{"s3://b/k"};
+  s3_script.s3->region = "us-west-2";
+  s.init_scripts = std::vector<InitScript>{file_script, s3_script};
+  s.data_security_mode = "SINGLE_USER";
+  s.single_user_name = "me@example.com";
+  s.autotermination_minutes = 60;
+  s.azure_attributes = AzureAttributes{};
+  s.azure_attributes->availability = "ON_DEMAND_AZURE";
+  s.azure_attributes->first_on_demand = 1;
+  s.idempotency_token = "tok-1";
+  return s;
+}
+
+constexpr char kDcsSpecJson[] = R"({
+  "cluster_name":"dcs-dev","spark_version":"15.4.x-scala2.12","node_type_id":"Standard_DS3_v2",
+  "num_workers":0,"spark_conf":{"spark.databricks.cluster.profile":"singleNode"},
+  "custom_tags":{"ResourceClass":"SingleNode"},
+  "docker_image":{"url":"myacr.azurecr.io/img:1.0","basic_auth":{"username":"{{secrets/s/u}}","password":"{{secrets/s/p}}"}},
+  "init_scripts":[{"file":{"destination":"file:/init.sh"}},{"s3":{"destination":"s3://b/k","region":"us-west-2"}}],
+  "data_security_mode":"SINGLE_USER","single_user_name":"me@example.com","autotermination_minutes":60,
+  "azure_attributes":{"availability":"ON_DEMAND_AZURE","first_on_demand":1},"idempotency_token":"tok-1"})";
+
+TEST(ClustersApiTest, CreateSendsExactlyTheSetFields) {
+  ClientFixture f;
+  f.Expect("POST", "/api/2.1/clusters/create", kDcsSpecJson, 503, "");  // retried: has a token
+  f.Expect("POST", "/api/2.1/clusters/create", kDcsSpecJson, 200, R"({"cluster_id":"0923-164208-meows279"})");
+  ClustersApi api(f.client);
+  auto id = api.Create(DcsSpec(), nullptr);
+  ASSERT_TRUE(id.ok()) << id.status();
+  EXPECT_EQ(*id, "0923-164208-meows279");
+  EXPECT_TRUE(f.fake->AllUsed());
+}
+
+TEST(ClustersApiTest, CreateWithoutIdempotencyTokenIsNotRetried) {
+  ClientFixture f;
+  f.Expect("POST", "/api/2.1/clusters/create", R"({"spark_version":"v","num_workers":1})", 503, "");
+  ClusterSpec s;
+  s.spark_version = "v";
+  s.num_workers = 1;
+  EXPECT_EQ(ClustersApi(f.client).Create(s, nullptr).status().code(), absl::StatusCode::kUnavailable);
+  EXPECT_EQ(f.fake->requests().size(), 1u);
+}
+
+TEST(ClustersApiTest, EditAddsClusterIdAndDropsIdempotencyToken) {
+  ClientFixture f;
+  nlohmann::json expected = nlohmann::json::parse(kDcsSpecJson);
+  expected.erase("idempotency_token");
+  expected["cluster_id"] = "c1";
+  f.Expect("POST", "/api/2.1/clusters/edit", expected.dump(), 200, "{}");
+  EXPECT_TRUE(ClustersApi(f.client).Edit("c1", DcsSpec(), nullptr).ok());
+  EXPECT_TRUE(f.fake->AllUsed());
+}
+
+TEST(ClustersApiTest, GetMapsAnswerAndIgnoresUnknownFields) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.1/clusters/get?cluster_id=c1", "", 200, R"({
+    "cluster_id":"c1","cluster_name":"dcs-dev","spark_version":"15.4.x-scala2.12","num_workers":0,
+    "autoscale":{"min_workers":1,"max_workers":4},
+    "docker_image":{"url":"img:1","basic_auth":{"username":"u","password":"p"}},
+    "state":"RUNNING","state_message":"","start_time":1724000000000,"creator_user_name":"me",
+    "default_tags":{"Vendor":"Databricks"},"cluster_source":"API","spark_context_id":4020997813441462000,
+    "termination_reason":{"code":"USER_REQUEST","type":"SUCCESS","parameters":{"username":"me"}},
+    "some_future_field":{"x":[1,2]},"spec":{"spark_version":"15.4.x-scala2.12","num_workers":0}})");
+  auto c = ClustersApi(f.client).Get("c1", nullptr);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->cluster_id, "c1");
+  EXPECT_EQ(c->state, "RUNNING");
+  EXPECT_EQ(c->num_workers, 0);
+  EXPECT_EQ(c->autoscale->max_workers, 4);
+  EXPECT_EQ(c->docker_image->basic_auth->password, "p");
+  EXPECT_EQ(*c->start_time, 1724000000000);
+  EXPECT_EQ(c->default_tags->at("Vendor"), "Databricks");
+  EXPECT_EQ(*c->termination_reason->code, "USER_REQUEST");
+  EXPECT_EQ(c->spec->spark_version, "15.4.x-scala2.12");
+  EXPECT_FALSE(c->node_type_id.has_value());
+}
+
+TEST(ClustersApiTest, WrongShapedAnswerIsInternal) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.1/clusters/get?cluster_id=c1", "", 200, R"({"cluster_id":"c1","num_workers":"many"})");
+  auto c = ClustersApi(f.client).Get("c1", nullptr);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(c.status().message(), HasSubstr("clusters/get"));
+}
+
+TEST(ClustersApiTest, ListFollowsPages) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.1/clusters/list?page_size=100", "", 200,
+           R"({"clusters":[{"cluster_id":"a","state":"RUNNING"}],"next_page_token":"p2"})");
+  f.Expect("GET", "/api/2.1/clusters/list?page_size=100&page_token=p2", "", 200,
+           R"({"clusters":[{"cluster_id":"b","state":"TERMINATED"}],"next_page_token":""})");
+  auto all = ClustersApi(f.client).List(nullptr);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[1].cluster_id, "b");
+}
+
+TEST(ClustersApiTest, LifecycleCalls) {
+  ClientFixture f;
+  f.Expect("POST", "/api/2.1/clusters/start", R"({"cluster_id":"c1"})", 200, "{}");
+  f.Expect("POST", "/api/2.1/clusters/delete", R"({"cluster_id":"c1"})", 200, "{}");
+  f.Expect("POST", "/api/2.1/clusters/permanent-delete", R"({"cluster_id":"c1"})", 400,
+           R"({"error_code":"INVALID_PARAMETER_VALUE","message":"Cluster c1 does not exist"})");
+  ClustersApi api(f.client);
+  EXPECT_TRUE(api.Start("c1", nullptr).ok());
+  EXPECT_TRUE(api.Delete("c1", nullptr).ok());
+  EXPECT_EQ(api.PermanentDelete("c1", nullptr).code(), absl::StatusCode::kNotFound);
+}
+
+TEST(InstancePoolsApiTest, CreateEditGetListDelete) {
+  ClientFixture f;
+  InstancePoolSpec p;
+  p.instance_pool_name = "pool";
+  p.node_type_id = "Standard_DS3_v2";
+  p.min_idle_instances = 1;
+  p.max_capacity = 10;
+  p.idle_instance_autotermination_minutes = 15;
+  p.preloaded_docker_images = std::vector<DockerImage>{{"img:1", DockerBasicAuth{"u", "{{secrets/s/p}}"}}};
+  p.preloaded_spark_versions = std::vector<std::string>{"15.4.x-scala2.12"};
+  p.disk_spec = DiskSpec{};
+  p.disk_spec->azure_disk_volume_type = "PREMIUM_LRS";
+  p.disk_spec->disk_count = 1;
+  p.disk_spec->disk_size = 128;
+  p.enable_elastic_disk = true;
+  f.Expect("POST", "/api/2.0/instance-pools/create", R"({"instance_pool_name":"pool","node_type_id":"Standard_DS3_v2",
+    "min_idle_instances":1,"max_capacity":10,"idle_instance_autotermination_minutes":15,"enable_elastic_disk":true,
+    "disk_spec":{"disk_type":{"azure_disk_volume_type":"PREMIUM_LRS"},"disk_count":1,"disk_size":128},
+    "preloaded_spark_versions":["15.4.x-scala2.12"],
+    "preloaded_docker_images":[{"url":"img:1","basic_auth":{"username":"u","password":"{{secrets/s/p}}"}}]})",
+           200, R"({"instance_pool_id":"pool-1"})");
+  f.Expect("POST", "/api/2.0/instance-pools/edit", R"({"instance_pool_id":"pool-1","instance_pool_name":"pool",
+    "node_type_id":"Standard_DS3_v2","min_idle_instances":1,"max_capacity":10,
+    "idle_instance_autotermination_minutes":15})", 200, "{}");
+  f.Expect("GET", "/api/2.0/instance-pools/get?instance_pool_id=pool-1", "", 200,
+           R"({"instance_pool_id":"pool-1","instance_pool_name":"pool","node_type_id":"n","state":"ACTIVE",
+               "disk_spec":{"disk_type":{"ebs_volume_type":"GENERAL_PURPOSE_SSD"}},"stats":{"idle_count":1},
+               "preloaded_docker_images":[{"url":"img:1"}],"default_tags":{"Vendor":"Databricks"}})");
+  f.Expect("GET", "/api/2.0/instance-pools/list", "", 200, R"({"instance_pools":[{"instance_pool_id":"pool-1"}]})");
+  f.Expect("POST", "/api/2.0/instance-pools/delete", R"({"instance_pool_id":"pool-1"})", 200, "{}");
+  InstancePoolsApi api(f.client);
+  ASSERT_EQ(*api.Create(p, nullptr), "pool-1");
+  ASSERT_TRUE(api.Edit("pool-1", p, nullptr).ok());
+  auto got = api.Get("pool-1", nullptr);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got->state, "ACTIVE");
+  EXPECT_EQ(*got->disk_spec->ebs_volume_type, "GENERAL_PURPOSE_SSD");
+  EXPECT_EQ((*got->preloaded_docker_images)[0].url, "img:1");
+  EXPECT_FALSE((*got->preloaded_docker_images)[0].basic_auth.has_value());
+  EXPECT_EQ(api.List(nullptr)->size(), 1u);
+  EXPECT_TRUE(api.Delete("pool-1", nullptr).ok());
+  EXPECT_TRUE(f.fake->AllUsed());
+}
+
+TEST(WorkspaceConfApiTest, GetAndPatch) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.0/workspace-conf?keys=enableDcs,enableIpAccessLists", "", 200,
+           R"({"enableDcs":"true","enableIpAccessLists":null})");
+  f.Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs":"false"})", 204, "");
+  f.Expect("GET", "/api/2.0/workspace-conf?keys=enableIpAccessLissss", "", 400,
+           R"({"error_code":"INVALID_PARAMETER_VALUE","message":"Invalid keys: [\"enableIpAccessLissss\"]"})");
+  WorkspaceConfApi api(f.client);
+  auto got = api.Get({"enableDcs", "enableIpAccessLists"}, nullptr);
+  ASSERT_TRUE(got.ok()) << got.status();
+  EXPECT_EQ(*got, (StringMap{{"enableDcs", "true"}}));
+  EXPECT_TRUE(api.Set({{"enableDcs", "false"}}, nullptr).ok());
+  auto bad = api.Get({"enableIpAccessLissss"}, nullptr);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("Invalid keys"));
+}
+
+TEST(SecretsApiTest, ScopesAndSecrets) {
+  ClientFixture f;
+  f.Expect("POST", "/api/2.0/secrets/scopes/create", R"({"scope":"dcs","initial_manage_principal":"users"})", 200, "{}");
+  f.Expect("POST", "/api/2.0/secrets/scopes/create", R"({"scope":"dcs"})", 400,
+           R"({"error_code":"RESOURCE_ALREADY_EXISTS","message":"Scope dcs already exists!"})");
+  f.Expect("GET", "/api/2.0/secrets/scopes/list", "", 200, R"({"scopes":[{"name":"dcs","backend_type":"DATABRICKS"}]})");
+  f.Expect("POST", "/api/2.0/secrets/put", R"({"scope":"dcs","key":"pw","string_value":"hunter2"})", 200, "{}");
+  f.Expect("GET", "/api/2.0/secrets/list?scope=dcs", "", 200,
+           R"({"secrets":[{"key":"pw","last_updated_timestamp":1700000000000}]})");
+  f.Expect("POST", "/api/2.0/secrets/delete", R"({"scope":"dcs","key":"pw"})", 200, "{}");
+  f.Expect("POST", "/api/2.0/secrets/scopes/delete", R"({"scope":"dcs"})", 404,
+           R"({"error_code":"RESOURCE_DOES_NOT_EXIST","message":"Scope dcs does not exist!"})");
+  SecretsApi api(f.client);
+  EXPECT_TRUE(api.CreateScope("dcs", "users", nullptr).ok());
+  EXPECT_EQ(api.CreateScope("dcs", std::nullopt, nullptr).code(), absl::StatusCode::kAlreadyExists);
+  auto scopes = api.ListScopes(nullptr);
+  ASSERT_TRUE(scopes.ok());
+  EXPECT_EQ((*scopes)[0].backend_type, "DATABRICKS");
+  EXPECT_TRUE(api.PutSecret("dcs", "pw", "hunter2", nullptr).ok());
+  auto secrets = api.ListSecrets("dcs", nullptr);
+  ASSERT_TRUE(secrets.ok());
+  EXPECT_EQ((*secrets)[0].last_updated_timestamp, 1700000000000);
+  EXPECT_TRUE(api.DeleteSecret("dcs", "pw", nullptr).ok());
+  EXPECT_EQ(api.DeleteScope("dcs", nullptr).code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(f.fake->AllUsed());
+}
+
+void ExpectState(ClientFixture& f, const std::string& state, const std::string& extra = "") {
+  f.Expect("GET", "/api/2.1/clusters/get?cluster_id=c1", "", 200,
+           R"({"cluster_id":"c1","state":")" + state + "\"" + extra + "}");
+}
+
+TEST(WaiterTest, PollsWithGrowingIntervalResetOnStateChange) {
+  ClientFixture f;
+  for (int i = 0; i < 4; ++i) ExpectState(f, "PENDING");
+  ExpectState(f, "RESTARTING");
+  ExpectState(f, "RESTARTING");
+  ExpectState(f, "RUNNING");
+  ClustersApi api(f.client);
+  auto r = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(20), nullptr,
+                               *f.clock);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->state, "RUNNING");
+  using std::chrono::milliseconds;
+  EXPECT_THAT(f.clock->sleeps(), ::testing::ElementsAre(milliseconds(200), milliseconds(300), milliseconds(450),
+                                                        milliseconds(675), milliseconds(200), milliseconds(300)));
+}
+
+TEST(WaiterTest, IntervalIsCapped) {
+  ClientFixture f;
+  for (int i = 0; i < 12; ++i) ExpectState(f, "PENDING");
+  ExpectState(f, "RUNNING");
+  ClustersApi api(f.client);
+  ASSERT_TRUE(WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::hours(1), nullptr,
+                                  *f.clock).ok());
+  EXPECT_EQ(f.clock->sleeps().back(), std::chrono::milliseconds(5000));
+}
+
+TEST(WaiterTest, FailsFastOnTerminatedWithStateMessage) {
+  ClientFixture f;
+  ExpectState(f, "PENDING");
+  ExpectState(f, "TERMINATED",
+              R"(,"state_message":"Failed to pull image","termination_reason":{"code":"DOCKER_IMAGE_PULL_FAILURE","type":"CLIENT_ERROR"})");
+  ClustersApi api(f.client);
+  auto r = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(20), nullptr,
+                               *f.clock);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(r.status().message(), HasSubstr("Failed to pull image"));
+  EXPECT_THAT(r.status().message(), HasSubstr("DOCKER_IMAGE_PULL_FAILURE"));
+}
+
+TEST(WaiterTest, DeadlineAndStop) {
+  ClientFixture f;
+  for (int i = 0; i < 50; ++i) ExpectState(f, "PENDING");
+  ClustersApi api(f.client);
+  auto r = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::seconds(3), nullptr,
+                               *f.clock);
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(r.status().message(), HasSubstr("still PENDING"));
+  std::atomic<bool> stop{false};
+  f.clock->set_on_sleep([&](std::chrono::milliseconds) { stop = true; });
+  auto s = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(3), &stop, *f.clock);
+  EXPECT_EQ(s.status().code(), absl::StatusCode::kCancelled);
+}
+
+}  // namespace
+}  // namespace dcs::databricks
