@@ -38,18 +38,28 @@ const nlohmann::json* RuntimeRow(const nlohmann::json& data, const Inputs& in) {
   return v ? RowForVersion(data["runtimes"], "dbr", *v) : nullptr;
 }
 
+// An extension without a declared ABI is taken to be built from source in the
+// image, which needs nvcc; declared ones come as pre-built wheels.
+bool NeedsNvcc(const Inputs& in) {
+  for (const CudaExtension& e : in.cuda_extensions) {
+    if (!e.cxx11_abi) return true;
+  }
+  return false;
+}
+
 // AI Runtime (cloud known): the Databricks base image, which works on either
 // driver line; a DBR cluster: the LTS standard image; else the seed's scratch base.
 std::optional<std::string> RecommendedBase(const nlohmann::json& data, const internal::Resolved& r) {
+  const std::string variant = NeedsNvcc(r.in) ? "devel" : "runtime";
   if (r.in.cloud) {
     for (const auto& row : data["base_images"]["rows"]) {
-      if (Str(row, "cloud") == *r.in.cloud && Str(row, "variant") == "runtime") return Str(row, "image");
+      if (Str(row, "cloud") == *r.in.cloud && Str(row, "variant") == variant) return Str(row, "image");
     }
   }
   if (const nlohmann::json* row = RuntimeRow(data, r.in)) return Str(*row, "base_image");
   if (!r.cuda.empty()) {
     if (const nlohmann::json* row = RowForVersion(data["scratch_bases"], "cuda", *Version::Parse(r.cuda))) {
-      return Str(*row, "runtime_image");
+      return Str(*row, variant == "devel" ? "devel_image" : "runtime_image");
     }
   }
   return std::nullopt;

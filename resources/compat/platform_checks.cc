@@ -1,5 +1,7 @@
 // EFA/RDMA, CXX11 ABI of CUDA extensions, Databricks runtime and access mode,
 // base image (seed 001 §5–§6 and Option 1/2; databricks-api.md §8).
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "resources/compat/checks.h"
 #include "resources/compat/tables.h"
@@ -116,6 +118,11 @@ Check EfaCheck(const nlohmann::json& data, const Inputs& in) {
             absl::StrCat(*in.accelerator_type, " is not in the matrix (known: ", Known(data["accelerators"], "type"), ")."),
             "accelerator_type", "Check whether the instance family has EFA hardware, then add it to matrix.json."};
   }
+  const auto& clouds = (*acc)["clouds"];
+  if (in.cloud && std::find(clouds.begin(), clouds.end(), *in.cloud) == clouds.end()) {
+    return {"efa", Status::kWarn, absl::StrCat(*in.accelerator_type, " is not offered on ", *in.cloud, " per the matrix."),
+            "accelerator_type", "Pick an accelerator type of this cloud."};
+  }
   if ((*acc)["efa_hardware"].get<bool>()) return EfaHardwareCheck(data, in);
   if (in.efa_version) {
     return {"efa", Status::kWarn,
@@ -124,7 +131,7 @@ Check EfaCheck(const nlohmann::json& data, const Inputs& in) {
                          " and NCCL logs OFI warnings before falling back to sockets."),
             "efa_version", "Skip EFA for this accelerator."};
   }
-  std::string details = absl::StrCat("N/A on ", Str(*acc, "gpu"), " — non-EFA hardware.");
+  std::string details = absl::StrCat("N/A on ", Str(*acc, "gpu"), " (", Str(*acc, "aws_family"), ") — non-EFA hardware.");
   if (!EfaOf(data, in).empty()) {
     absl::StrAppend(&details, " The base image still ships EFA: NCCL prints non-fatal NET/OFI warnings (silence with ",
                     Str(data["efa"], "silence_on_non_efa"), ").");

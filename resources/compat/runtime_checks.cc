@@ -22,13 +22,17 @@ std::string NvidiaTagCuda(const std::string& image) {
 }
 
 Check MarkerCheck(const nlohmann::json& data, const std::string& spark_version) {
+  const nlohmann::json* dbr = RowForVersion(data["runtimes"], "dbr", Version::Parse(DbrVersion(spark_version)).value_or(Version{}));
+  const std::string known = dbr ? absl::StrCat(" (DBR ", Str(*dbr, "dbr"), " LTS: Ubuntu ", Str(*dbr, "ubuntu"), ", Python ",
+                                               Str(*dbr, "python"), ")")
+                                : "";
   for (const auto& m : data["runtime_markers"]["rows"]) {
     if (absl::StrContains(spark_version, Str(m, "marker"))) {
       return {"databricks_runtime", Status::kFail, absl::StrCat(spark_version, ": ", Str(m, "reason"), "."), "spark_version",
               "Use a standard runtime key such as 15.4.x-scala2.12 and install the ML libraries in the image."};
     }
   }
-  return {"databricks_runtime", Status::kOk, absl::StrCat(spark_version, " can run a custom container."), "spark_version", ""};
+  return {"databricks_runtime", Status::kOk, absl::StrCat(spark_version, known, " can run a custom container."), "spark_version", ""};
 }
 
 Check AccessModeCheck(const nlohmann::json& data, const Inputs& in) {
@@ -134,7 +138,8 @@ Check BaseImageCheck(const nlohmann::json& data, const Resolved& r) {
             "base_image", absl::StrCat("Use the dcs-base-", *in.cloud, "-", Str(*row, "variant"), " tag.")};
   }
   return {"base_image", Status::kOk,
-          absl::StrCat(*in.base_image, ": CUDA ", Str(*row, "cuda"), ", Python ", Str(*row, "python"), ", OS NCCL ",
+          absl::StrCat(*in.base_image, ": Ubuntu ", Str(*row, "ubuntu"), ", CUDA ", Str(*row, "cuda"), ", Python ",
+                       Str(*row, "python"), ", OS NCCL ",
                        Str(*row, "os_nccl"), Str(*row, "efa").empty() ? "" : ", EFA " + Str(*row, "efa"),
                        ", cuda-compat included."),
           "base_image", ""};

@@ -144,6 +144,24 @@ TEST(EvaluateTest, RuntimesAndAccessModesWithoutCustomContainers) {
   EXPECT_EQ(StatusOf(Eval({.data_security_mode = "LEGACY_TABLE_ACL"}), "databricks_runtime"), Status::kWarn);
 }
 
+// Behaviour follows the data: edit the file, not the code.
+TEST(EvaluateTest, EditedTablesChangeTheVerdicts) {
+  nlohmann::json j = Matrix::Embedded().data();
+  j["accelerators"]["rows"][1]["clouds"] = nlohmann::json::array({"aws"});
+  j["accelerators"]["rows"][0]["forward_compat"] = false;
+  j["cuda_min_driver"]["rows"].push_back(
+      {{"cuda", "13.1"}, {"min_driver", "590.1.2"}, {"below_min", "pin_lower_toolkit"}, {"compat_package", ""}});
+  absl::StatusOr<Matrix> m = Matrix::Parse(j.dump());
+  ASSERT_TRUE(m.ok()) << m.status();
+  const std::string h100 = j["accelerators"]["rows"][1]["type"], a10 = j["accelerators"]["rows"][0]["type"];
+  EXPECT_EQ(StatusOf(m->Evaluate({.cloud = "azure", .accelerator_type = h100}), "efa"), Status::kWarn);
+  EXPECT_EQ(StatusOf(m->Evaluate({.host_driver_version = "550.54.15", .cuda_version = "12.6", .accelerator_type = a10}),
+                     "cuda_driver"),
+            Status::kFail);
+  EXPECT_EQ(*m->MinDriver("13.1.0"), "590.1.2");
+  EXPECT_EQ(StatusOf(m->Evaluate({.host_driver_version = "580.126.16", .cuda_version = "13.1"}), "cuda_driver"), Status::kFail);
+}
+
 TEST(EvaluateTest, StatusIsTheWorstCheck) {
   Report none = Eval({});
   EXPECT_EQ(none.status, Status::kNotApplicable);

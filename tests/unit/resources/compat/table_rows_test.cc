@@ -138,7 +138,9 @@ TEST(TableRowsTest, AcceleratorsAndEfa) {
     const std::string type = S(row, "type");
     SCOPED_TRACE(type);
     if (!row["efa_hardware"].get<bool>()) {
-      EXPECT_EQ(StatusOf(Eval({.cloud = "aws", .accelerator_type = type}), "efa"), Status::kNotApplicable);
+      const Check none = CheckNamed(Eval({.cloud = "aws", .accelerator_type = type}), "efa");
+      EXPECT_EQ(none.status, Status::kNotApplicable);
+      EXPECT_NE(none.details.find(S(row, "aws_family")), std::string::npos) << none.details;
       const Check bloat = CheckNamed(Eval({.cloud = "aws", .accelerator_type = type, .efa_version = efa}), "efa");
       EXPECT_EQ(bloat.status, Status::kWarn);
       EXPECT_NE(bloat.details.find(S(Table("efa"), "image_overhead")), std::string::npos) << bloat.details;
@@ -148,6 +150,9 @@ TEST(TableRowsTest, AcceleratorsAndEfa) {
       EXPECT_EQ(StatusOf(Eval({.cloud = "aws", .accelerator_type = type, .efa_version = OneBelow(efa)}), "efa"),
                 Status::kWarn);
       EXPECT_EQ(StatusOf(Eval({.cloud = "azure", .accelerator_type = type}), "efa"), Status::kNotApplicable);
+    }
+    for (const auto& cloud : row["clouds"]) {
+      EXPECT_NE(StatusOf(Eval({.cloud = cloud.get<std::string>(), .accelerator_type = type}), "efa"), Status::kFail);
     }
     // Below the minimum, cuda-compat only helps GPUs with forward compatibility.
     Report r = Eval({.host_driver_version = "550.54.15", .cuda_version = "12.6", .accelerator_type = type});
@@ -183,6 +188,7 @@ TEST(TableRowsTest, BaseImages) {
     SCOPED_TRACE(image);
     Report alone = Eval({.base_image = image});
     EXPECT_EQ(StatusOf(alone, "base_image"), Status::kOk);
+    EXPECT_NE(CheckNamed(alone, "base_image").details.find("Ubuntu " + S(row, "ubuntu")), std::string::npos);
     EXPECT_EQ(StatusOf(alone, "cuda_driver"), Status::kNotApplicable);
     EXPECT_EQ(alone.min_driver_version, *Matrix::Embedded().MinDriver(S(row, "cuda")));
     EXPECT_EQ(alone.python_version, S(row, "python"));
@@ -192,6 +198,9 @@ TEST(TableRowsTest, BaseImages) {
     EXPECT_EQ(CheckNamed(on_cloud, "cuda_driver").attribute, "base_image");
     EXPECT_EQ(StatusOf(on_cloud, "efa"), S(row, "efa").empty() ? Status::kNotApplicable : Status::kOk);
     EXPECT_NE(on_cloud.recommended_base_image->find("dcs-base-" + cloud + "-runtime"), std::string::npos);
+    // An extension without a declared ABI is a source build: it needs nvcc.
+    Report source_build = Eval({.cloud = cloud, .cuda_extensions = {{"apex", "0.1", std::nullopt}}});
+    EXPECT_NE(source_build.recommended_base_image->find("dcs-base-" + cloud + "-devel"), std::string::npos);
 
     const std::string other = cloud == "aws" ? "azure" : "aws";
     EXPECT_EQ(StatusOf(Eval({.cloud = other, .base_image = image}), "base_image"), Status::kWarn);
@@ -208,6 +217,8 @@ TEST(TableRowsTest, ScratchBases) {
     const std::string cuda = S(row, "cuda");
     SCOPED_TRACE(cuda);
     EXPECT_EQ(Eval({.cuda_version = cuda}).recommended_base_image, S(row, "runtime_image"));
+    EXPECT_EQ(Eval({.cuda_version = cuda, .cuda_extensions = {{"apex", "0.1", std::nullopt}}}).recommended_base_image,
+              S(row, "devel_image"));
     Report from_tag = Eval({.host_driver_version = *Matrix::Embedded().MinDriver(cuda), .base_image = S(row, "runtime_image")});
     EXPECT_EQ(StatusOf(from_tag, "cuda_driver"), Status::kOk);
     EXPECT_EQ(CheckNamed(from_tag, "cuda_driver").attribute, "base_image");
@@ -226,6 +237,8 @@ TEST(TableRowsTest, Runtimes) {
     EXPECT_EQ(StatusOf(r, "databricks_runtime"), Status::kOk);
     EXPECT_EQ(r.python_version, S(row, "python"));
     EXPECT_EQ(r.recommended_base_image, S(row, "base_image"));
+    const std::string ubuntu = "Ubuntu " + S(row, "ubuntu") + ", Python " + S(row, "python");
+    EXPECT_NE(CheckNamed(r, "databricks_runtime").details.find(ubuntu), std::string::npos);
     const Status paired = StatusOf(Eval({.base_image = S(image, "image"), .spark_version = spark}), "databricks_runtime");
     EXPECT_EQ(paired, S(row, "python") == S(image, "python") ? Status::kOk : Status::kWarn);
   }
