@@ -70,7 +70,10 @@ Check ExtensionCheck(const nlohmann::json& data, const Inputs& in, size_t i) {
 Check EfaHardwareCheck(const nlohmann::json& data, const Inputs& in) {
   const std::string efa = EfaOf(data, in);
   const std::string recommended = Str(data["efa"], "recommended_version");
-  if (in.cloud && *in.cloud == "azure") {
+  // Without `cloud`, a Databricks base image still tells which cloud it is for.
+  const nlohmann::json* image = in.base_image ? RowWhere(data["base_images"], "image", *in.base_image) : nullptr;
+  const std::string cloud = in.cloud ? *in.cloud : image ? Str(*image, "cloud") : "";
+  if (cloud == "azure") {
     return {"efa", Status::kNotApplicable, "Azure uses InfiniBand RDMA (rdma-core from Ubuntu apt), not EFA.", "cloud", ""};
   }
   if (efa.empty()) {

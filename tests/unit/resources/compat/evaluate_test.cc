@@ -98,6 +98,8 @@ TEST(EvaluateTest, EfaFollowsTheAccelerator) {
       Eval({.base_image = "databricksruntime/air:dcs-base-aws-runtime", .accelerator_type = "GPU_1xA10"}), "efa");
   EXPECT_EQ(quiet.status, Status::kNotApplicable);
   EXPECT_TRUE(Contains(quiet.details, "NCCL_NET_PLUGIN=none")) << quiet.details;
+  EXPECT_EQ(StatusOf(Eval({.base_image = "databricksruntime/air:dcs-base-azure-runtime", .accelerator_type = "GPU_8xH100"}), "efa"),
+            Status::kNotApplicable);  // the image says Azure: InfiniBand, not EFA
   const Check unknown = CheckNamed(Eval({.accelerator_type = "GPU_4xB200"}), "efa");
   EXPECT_EQ(unknown.status, Status::kWarn);
   EXPECT_TRUE(Contains(unknown.details, "GPU_1xA10, GPU_8xH100")) << unknown.details;
