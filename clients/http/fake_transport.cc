@@ -34,14 +34,14 @@ void FakeTransport::Add(Fixture fixture) {
 absl::StatusOr<Response> FakeTransport::Send(const Request& original) {
   Request request = original;
   if (request.read_body) {
-    // Drain a streamed body so that fixtures and requests() see its bytes.
+    // Drain a streamed body so that fixtures and requests() see its bytes
+    // (the recorded request keeps read_body, now at its end).
     request.body.clear();
     char buffer[16384];
     for (long n; (n = request.read_body(buffer, sizeof(buffer))) != 0;) {
       if (n < 0) return absl::CancelledError("read_body aborted the transfer");
       request.body.append(buffer, static_cast<size_t>(n));
     }
-    request.read_body = nullptr;
   }
   const std::string path = UrlPathAndQuery(request.url);
   std::lock_guard<std::mutex> lock(mu_);

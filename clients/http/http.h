@@ -115,7 +115,9 @@ class RetryingClient {
 
 // A Transport for tests: answers from fixtures {method, path, expected body
 // (empty = any), response} in order per (method, path); an unmatched request
-// fails the call with an error that prints a fixture to paste.
+// fails the call with FailedPrecondition and a fixture to paste. A read_body
+// stream is drained into the recorded request's `body` before matching;
+// an on_body consumer receives the fixture's body in one chunk.
 class FakeTransport : public Transport {
  public:
   struct Fixture {

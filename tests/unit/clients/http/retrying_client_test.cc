@@ -286,6 +286,7 @@ TEST(FakeTransportTest, DrainsStreamedBodiesAndStreamsAnswers) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(seen, "progress");
   EXPECT_EQ(fake.requests()[0].body, "tarbytes");
+  EXPECT_TRUE(static_cast<bool>(fake.requests()[0].read_body));
 }
 
 TEST(UrlTest, PathAndQuery) {
