@@ -63,7 +63,7 @@ reqlog=$work/requests.jsonl
   >"$work/emulator.out" 2>"$work/emulator.err" &
 emu_pid=$!
 url=
-for _ in $(seq 1 200); do
+for _ in $(seq 1 600); do  # up to 30 s on a loaded machine
   url=$(head -n 1 "$work/emulator.out" 2>/dev/null || true)
   case $url in http*) break ;; esac
   kill -0 "$emu_pid" 2>/dev/null || { cat "$work/emulator.err" >&2; die "emulator exited at start"; }
@@ -74,11 +74,10 @@ log "emulator at $url (pid $emu_pid)"
 
 # api METHOD PATH [JSON]: a real API call as the admin; fails on HTTP >= 400.
 api() {
-  local out code
-  out=$(curl -sS --noproxy '*' -o "$work/api.out" -w '%{http_code}' -X "$1" \
+  local code
+  code=$(curl -sS --noproxy '*' -o "$work/api.out" -w '%{http_code}' -X "$1" \
           -H "Authorization: Bearer $admin_token" -H 'Content-Type: application/json' \
           ${3:+--data "$3"} "$url$2") || die "curl $1 $2 failed"
-  code=$out
   [ "$code" -lt 400 ] || die "$1 $2 -> HTTP $code: $(cat "$work/api.out")"
   cat "$work/api.out"
 }
