@@ -3,7 +3,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "clients/buildcontext/status_macros.h"
+#include "clients/http/status_macros.h"
 
 namespace dcs::buildcontext {
 namespace {

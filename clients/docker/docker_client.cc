@@ -5,7 +5,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/buildcontext/context.h"
-#include "clients/buildcontext/status_macros.h"
+#include "clients/http/status_macros.h"
 #include "clients/buildcontext/tar_stream.h"
 #include "clients/docker/progress_stream.h"
 #include "provider/log/log.h"

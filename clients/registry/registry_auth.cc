@@ -1,6 +1,6 @@
 // RegistryClient: request dispatch with the challenge/token auth flow.
 #include "absl/strings/str_cat.h"
-#include "clients/buildcontext/status_macros.h"
+#include "clients/http/status_macros.h"
 #include "clients/registry/registry_client.h"
 #include "clients/registry/registry_util.h"
 #include "provider/log/log.h"

@@ -1,7 +1,7 @@
 #include "clients/registry/registry_client.h"
 
 #include "absl/strings/str_cat.h"
-#include "clients/buildcontext/status_macros.h"
+#include "clients/http/status_macros.h"
 #include "clients/registry/registry_util.h"
 
 namespace dcs::registry {
