@@ -32,7 +32,7 @@ schema::Schema ProviderSchema() {
       Attribute{.name = "config_file", .type = S, .description = "Path of the Databricks config file. Environment: `DATABRICKS_CONFIG_FILE`."},
       Attribute{.name = "http_timeout_seconds", .type = N, .description = "Timeout of one HTTP request (default 60).", .validators = {fw::IntBetween(1, 3600)}},
       Attribute{.name = "retry_timeout_seconds", .type = N, .description = "Total time spent retrying a throttled or failed request (default 300).", .validators = {fw::IntBetween(0, 86400)}},
-      Attribute{.name = "rate_limit", .type = N, .description = "Maximum API requests per second (default 15)."},
+      Attribute{.name = "rate_limit", .type = N, .description = "Maximum API requests per second (default 15). Environment: `DATABRICKS_RATE_LIMIT`."},
       Attribute{.name = "skip_verify", .type = cty::Type::Bool(), .description = "Skip TLS certificate verification (insecure; for test workspaces only)."},
   };
   return s;
@@ -63,8 +63,10 @@ class DcsProvider : public fw::Provider {
     config->config_file = GetString(c, "config_file");
     config->http_timeout_seconds = GetInt(c, "http_timeout_seconds");
     config->retry_timeout_seconds = GetInt(c, "retry_timeout_seconds");
+    if (auto rate = GetKnown(c, "rate_limit")) config->rate_limit = rate->AsNumber().ToDouble();
     config->skip_verify = GetBool(c, "skip_verify").value_or(false);
     config->terraform_version = req.terraform_version;
+    config->provider_version = version_;
     if (config->skip_verify) {
       d.AddWarning("TLS verification disabled",
                    "skip_verify = true accepts any certificate from the workspace. Use it only "

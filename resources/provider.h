@@ -3,10 +3,17 @@
 #define DCS_RESOURCES_PROVIDER_H_
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 
+#include "absl/status/status.h"
+
 #include "provider/framework/provider.h"
+
+namespace dcs::databricks {
+class Client;
+}
 
 namespace dcs::resources {
 
@@ -21,6 +28,14 @@ struct ProviderConfig {
   std::optional<double> rate_limit;
   bool skip_verify = false;
   std::string terraform_version;
+  std::string provider_version;  // for the User-Agent
+
+  // Built on first use by WorkspaceClient() (workspace_client.h); the answer,
+  // client or error, is kept for the provider's lifetime.
+  mutable std::mutex clients_mu;
+  mutable bool workspace_client_built = false;
+  mutable std::shared_ptr<databricks::Client> workspace_client;
+  mutable absl::Status workspace_client_error;
 };
 
 std::unique_ptr<framework::Provider> NewProvider(std::string version);

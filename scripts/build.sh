@@ -5,5 +5,12 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${DCS_BUILD_DIR:-$repo/build}
 jobs=${DCS_JOBS:-$(nproc)}
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${DCS_BUILD_TYPE:-RelWithDebInfo} >/dev/null
+launcher=()
+if command -v ccache >/dev/null; then
+  # Optional: ccache (not installed by install-deps.sh) shares objects between
+  # checkouts/worktrees of the repo; paths are made relative to the checkout.
+  export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
+  launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
+fi
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${DCS_BUILD_TYPE:-RelWithDebInfo} "${launcher[@]}" >/dev/null
 ninja -C "$build" -j "$jobs" "$@"

@@ -1,0 +1,110 @@
+#include "resources/workspace_client.h"
+
+#include <cstdlib>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "clients/http/http.h"
+#include "resources/provider.h"
+
+namespace dcs::resources {
+namespace {
+
+std::string HomeDir() {
+  const char* home = std::getenv("HOME");
+  return home ? home : "";
+}
+
+databricks::Config ToClientConfig(const ProviderConfig& p) {
+  databricks::Config c;
+  c.host = p.host;
+  c.token = p.token;
+  c.client_id = p.client_id;
+  c.client_secret = p.client_secret;
+  c.azure_client_id = p.azure_client_id;
+  c.azure_client_secret = p.azure_client_secret;
+  c.azure_tenant_id = p.azure_tenant_id;
+  c.profile = p.profile;
+  c.config_file = p.config_file;
+  if (p.http_timeout_seconds) c.http_timeout_seconds = static_cast<int>(*p.http_timeout_seconds);
+  if (p.retry_timeout_seconds) c.retry_timeout_seconds = static_cast<int>(*p.retry_timeout_seconds);
+  c.rate_limit = p.rate_limit;
+  c.skip_verify = p.skip_verify;
+  return c;
+}
+
+absl::StatusOr<std::shared_ptr<databricks::Client>> Build(const ProviderConfig& p) {
+  auto resolved = databricks::ResolveConfig(ToClientConfig(p), databricks::ProcessGetenv(), HomeDir());
+  if (!resolved.ok()) return resolved.status();
+  std::string agent = absl::StrCat("terraform-provider-dcs/", p.provider_version);
+  if (!p.terraform_version.empty()) absl::StrAppend(&agent, " terraform/", p.terraform_version);
+  auto transport = http::NewCurlTransport(agent);
+  return std::make_shared<databricks::Client>(*std::move(resolved), std::move(transport), http::RealClock(),
+                                              p.provider_version);
+}
+
+std::string HintFor(const absl::Status& status) {
+  switch (status.code()) {
+    case absl::StatusCode::kUnauthenticated:
+      return "Check the credentials: `token` / DATABRICKS_TOKEN, or the OAuth/Azure client id and secret, "
+             "and that they belong to this workspace and have not expired.";
+    case absl::StatusCode::kPermissionDenied:
+      return "The credentials are valid but lack permission for this operation; ask a workspace admin.";
+    case absl::StatusCode::kUnavailable:
+    case absl::StatusCode::kDeadlineExceeded:
+      return "Check `host` / DATABRICKS_HOST and the network; raise `retry_timeout_seconds` or "
+             "`http_timeout_seconds` if the workspace is slow.";
+    case absl::StatusCode::kResourceExhausted:
+      return "The workspace kept throttling requests; lower `rate_limit` or raise `retry_timeout_seconds`.";
+    case absl::StatusCode::kInternal:
+      return "The workspace answered something that is not the documented API response; check that `host` "
+             "points at a Databricks workspace (not a proxy or login page).";
+    default:
+      return "";
+  }
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<databricks::Client>> WorkspaceClient(const framework::Context& ctx) {
+  auto* config = static_cast<const ProviderConfig*>(ctx.provider.get());
+  if (config == nullptr) {
+    return absl::FailedPreconditionError("the provider was not configured before a resource call");
+  }
+  std::lock_guard<std::mutex> lock(config->clients_mu);
+  if (!config->workspace_client_built) {
+    auto built = Build(*config);
+    config->workspace_client_built = true;
+    if (built.ok()) {
+      config->workspace_client = *std::move(built);
+    } else {
+      config->workspace_client_error = built.status();
+    }
+  }
+  if (!config->workspace_client) return config->workspace_client_error;
+  return config->workspace_client;
+}
+
+std::shared_ptr<databricks::Client> WorkspaceClientOrDiagnose(const framework::Context& ctx,
+                                                               schema::Diagnostics& diagnostics) {
+  auto client = WorkspaceClient(ctx);
+  if (client.ok()) return *client;
+  diagnostics.AddError(
+      "Databricks workspace not configured",
+      absl::StrCat(client.status().message(),
+                   "\n\nSet `host` and one credential set in the provider block (token; client_id + "
+                   "client_secret; or azure_client_id + azure_client_secret + azure_tenant_id), or the "
+                   "environment variables DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CLIENT_ID/SECRET, "
+                   "ARM_CLIENT_ID/SECRET/ARM_TENANT_ID, or a ~/.databrickscfg profile."));
+  return nullptr;
+}
+
+void AddApiError(schema::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
+                 std::optional<cty::Path> path) {
+  std::string detail(status.message());
+  std::string hint = HintFor(status);
+  if (!hint.empty()) absl::StrAppend(&detail, "\n\n", hint);
+  diagnostics.AddError(std::move(summary), std::move(detail), std::move(path));
+}
+
+}  // namespace dcs::resources
