@@ -88,6 +88,7 @@ absl::Status EmulatorServer::ApplyStartupSettings() {
     if (options_.start_delay_ms) s.start_delay_ms = *options_.start_delay_ms;
     if (options_.terminate_delay_ms) s.terminate_delay_ms = *options_.terminate_delay_ms;
     if (options_.resize_delay_ms) s.resize_delay_ms = *options_.resize_delay_ms;
+    if (options_.air_step_delay_ms) s.air_step_delay_ms = *options_.air_step_delay_ms;
     if (options_.enable_dcs && !ws.conf.count("enableDcs")) ws.conf["enableDcs"] = "true";
     ws.Touch();
     return true;
