@@ -44,6 +44,7 @@ std::unique_ptr<framework::Provider> NewProvider(std::string version);
 std::unique_ptr<framework::DataSource> NewCompatibilityMatrixDataSource();
 std::unique_ptr<framework::Function> NewCudaMinDriverFunction();
 std::unique_ptr<framework::Function> NewCudaCompatibleFunction();
+std::unique_ptr<framework::Resource> NewAirImageRegistrationResource();
 
 }  // namespace dcs::resources
 
