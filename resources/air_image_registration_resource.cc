@@ -98,7 +98,7 @@ schema::Schema RegistrationSchema() {
       Attribute{.name = "unregister_on_destroy", .type = cty::Type::Bool(), .mode = Mode::kOptionalComputed,
                 .description = "Whether destroy calls the image service's `images:delete` (defined by the "
                                "`databricks-air` client library but used by none of its commands, so unsupported "
-                               "workspaces only get a warning). Default `false`: destroy forgets the registration "
+                               "workspaces only get a warning). When false, destroy forgets the registration "
                                "and the platform keeps it.",
                 .default_value = cty::Value::Bool(false)},
       Attribute{.name = "id", .type = S, .mode = Mode::kComputed,
