@@ -342,8 +342,13 @@ void AirImageRegistrationResource::Register(const fw::Context& ctx, const cty::V
   std::optional<db::ImageRegistration> last;
   if (resume) {
     auto existing = api.Get(*url, stop);
-    if (!existing.ok()) return AddApiError(resp.diagnostics, existing.status(), "Cannot read the registration of " + *url);
-    if (existing->has_value() && InProgress((*existing)->state)) {
+    if (!existing.ok() && !db::IsTransient(existing.status())) {
+      return AddApiError(resp.diagnostics, existing.status(), "Cannot read the registration of " + *url);
+    }
+    if (!existing.ok()) {  // registering is idempotent: go ahead without knowing
+      log::Warn("cannot tell whether a registration is in progress; registering",
+                fields({{"error", std::string(existing.status().message())}}));
+    } else if (existing->has_value() && InProgress((*existing)->state)) {
       last = **existing;
       log::Info("registration already in progress; waiting for it", fields({{"state", last->state}}));
     }

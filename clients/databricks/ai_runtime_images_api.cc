@@ -130,7 +130,9 @@ absl::StatusOr<ImageRegistration> AiRuntimeImagesApi::Register(const std::string
     body["credentials_scope"] = *scope;
     body["credentials_key"] = *key;
   }
-  auto answer = client_.Call("POST", kImages, body, stop, false);
+  // The service documents registration as idempotent (re-registering
+  // reconciles), so throttled or unavailable answers are retried.
+  auto answer = client_.Call("POST", kImages, body, stop, true);
   if (!answer.ok()) return answer.status();
   return ParseImageRegistration(*answer, "POST ai-compute-manager/images");
 }

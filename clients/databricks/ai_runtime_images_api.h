@@ -57,8 +57,9 @@ class AiRuntimeImagesApi {
 
   // Registers (or re-registers) the image. `credentials_scope`/`_key` name a
   // secret whose value is base64("username:password"); both or neither.
-  // Sent once (the caller decides about repeats; the service documents the
-  // call as idempotent). Errors: the mapped API error.
+  // Retried like other idempotent calls (429, 503): the image service
+  // documents registering again as a reconciling no-op. Errors: the mapped
+  // API error.
   absl::StatusOr<ImageRegistration> Register(const std::string& url,
                                              const std::optional<std::string>& credentials_scope,
                                              const std::optional<std::string>& credentials_key,

@@ -224,6 +224,29 @@ class AirImageRegistrationTest(AcceptanceTest):
         bad_timeout = self.ws.plan()
         self.assertFails(bad_timeout, "Invalid duration")
 
+    def test_throttling_and_server_errors_are_transient(self):
+        images = "/api/2.0/ai-compute-manager/images"
+        self.emu.settings(air_step_delay_ms=1200)
+        # Error diffusion makes the rates deterministic: of the status polls
+        # the 2nd, 4th, … answer 500 and the 3rd 429 (Retry-After: 1); of the
+        # registrations the 2nd answers 503 (the test's own below is the 1st).
+        self.emu.set_faults([
+            {"path": images + ":get", "kind": "500", "rate": 0.5},
+            {"path": images + ":get", "kind": "429", "rate": 0.34, "retry_after_seconds": 1},
+            {"path": images, "method": "POST", "kind": "503", "rate": 0.5},
+        ])
+        self.emu.api("POST", images, {"docker_image_url": "docker.io/acme/other:1"})
+        self.ws.write_config(config("acme/flaky:1"))
+        self.ws.init()
+        self.ws.apply()
+        self.assertEqual(self.ws.outputs()["state"], "AVAILABLE")
+        fired = {r["kind"]: r["fired"] for r in self.emu.admin("GET", "faults")["rules"]}
+        self.assertGreaterEqual(fired["500"], 1, fired)
+        self.assertGreaterEqual(fired["429"], 1, fired)
+        self.assertEqual(fired["503"], 1, fired)
+        self.emu.clear_faults()
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
     def test_import(self):
         url = "docker.io/acme/imported:3"
         self.emu.api("POST", "/api/2.0/ai-compute-manager/images", {"docker_image_url": url})

@@ -83,7 +83,7 @@ TEST(AiRuntimeImagesApiTest, RegisterSendsNormalisedUrlAndCredentialsAndAcceptsW
   EXPECT_TRUE(f.fake->AllUsed());
 }
 
-TEST(AiRuntimeImagesApiTest, RegisterWithoutCredentialsAcceptsInlineAnswerAndIsSentOnce) {
+TEST(AiRuntimeImagesApiTest, RegisterWithoutCredentialsAcceptsInlineAnswerAndIsRetriedWhenThrottled) {
   ClientFixture f;
   f.Expect("POST", "/api/2.0/ai-compute-manager/images", R"({"docker_image_url":"docker.io/library/ubuntu:24.04"})",
            200, R"({"docker_image_url":"docker.io/library/ubuntu:24.04","state":"AVAILABLE","manifest_sha256":"abc"})");
@@ -93,12 +93,13 @@ TEST(AiRuntimeImagesApiTest, RegisterWithoutCredentialsAcceptsInlineAnswerAndIsS
   EXPECT_EQ(r->state, "AVAILABLE");
   EXPECT_EQ(r->manifest_sha256, "abc");
 
-  ClientFixture g;  // not retried: a 503 is returned to the caller
+  ClientFixture g;  // idempotent: a 503 is retried
   g.Expect("POST", "/api/2.0/ai-compute-manager/images", "", 503, R"({"error_code":"TEMPORARILY_UNAVAILABLE"})");
+  g.Expect("POST", "/api/2.0/ai-compute-manager/images", "", 200, R"({"image":{"state":"PENDING"}})");
   AiRuntimeImagesApi api2(g.client);
-  EXPECT_EQ(api2.Register("ubuntu:24.04", std::nullopt, std::nullopt, nullptr).status().code(),
-            absl::StatusCode::kUnavailable);
-  EXPECT_EQ(g.fake->requests().size(), 1u);
+  auto retried = api2.Register("ubuntu:24.04", std::nullopt, std::nullopt, nullptr);
+  ASSERT_TRUE(retried.ok()) << retried.status();
+  EXPECT_EQ(g.fake->requests().size(), 2u);
 }
 
 TEST(AiRuntimeImagesApiTest, UnknownOrMissingStateIsPending) {
