@@ -77,7 +77,13 @@ class DcsProvider : public fw::Provider {
     return config;
   }
 
-  std::vector<std::unique_ptr<fw::Resource>> Resources() const override { return {}; }
+  std::vector<std::unique_ptr<fw::Resource>> Resources() const override {
+    std::vector<std::unique_ptr<fw::Resource>> out;
+    out.push_back(NewWorkspaceConfResource());
+    out.push_back(NewClusterResource());
+    out.push_back(NewInstancePoolResource());
+    return out;
+  }
 
   std::vector<std::unique_ptr<fw::DataSource>> DataSources() const override {
     std::vector<std::unique_ptr<fw::DataSource>> out;

@@ -147,3 +147,23 @@ class Emulator:
                 return
             time.sleep(0.1)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def provider_block():
+    """The configuration header every emulator test uses (credentials come
+    from DATABRICKS_HOST / DATABRICKS_TOKEN in the environment)."""
+    return """
+terraform {
+  required_providers {
+    dcs = { source = "dcslabs/dcs" }
+  }
+}
+
+provider "dcs" {}
+"""
+
+
+def client_supports_write_only(ws):
+    """Terraform and OpenTofu handle write-only attributes from 1.11 on."""
+    _, version = ws.client_version()
+    return tuple(version[:2]) >= (1, 11)
