@@ -114,7 +114,14 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   }
 
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
-    if (req.planned.IsNull() || !req.ctx.provider) return;
+    if (req.planned.IsNull()) return;
+    // The token is create-only, so a change replaces the cluster — unless the
+    // state never knew it (import: the API does not return it).
+    const cty::Value& token_before = req.prior.GetAttr("idempotency_token");
+    if (!req.prior.IsNull() && !token_before.IsNull() && !token_before.Equals(req.planned.GetAttr("idempotency_token"))) {
+      resp.requires_replace.push_back(cty::Path::Root("idempotency_token"));
+    }
+    if (!req.ctx.provider) return;
     // Ask the API about pools only when the image or the pools change.
     bool relevant = req.prior.IsNull();
     for (const char* a : {"docker_image", "instance_pool_id", "driver_instance_pool_id"}) {

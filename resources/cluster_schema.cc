@@ -83,8 +83,9 @@ schema::Schema ClusterSchema() {
                 .description = "At most 64 characters. A create with a token held by a live cluster returns that "
                                "cluster instead of starting another. dcs also sends a token of its own to every "
                                "create it retries, so retries never duplicate clusters. Changing it forces a new "
-                               "cluster.",
-                .validators = {fw::LengthBetween(1, 64)}, .plan_modifiers = {fw::RequiresReplace()}},
+                               "cluster (an imported cluster, whose token the API does not return, adopts the "
+                               "configured one without replacement).",
+                .validators = {fw::LengthBetween(1, 64)}},
       Attribute{.name = "no_wait", .type = B,
                 .description = "Return from create as soon as the cluster is accepted instead of waiting for `RUNNING`."},
       Attribute{.name = "state", .type = S, .mode = Mode::kComputed,

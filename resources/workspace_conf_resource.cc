@@ -78,6 +78,27 @@ cty::Path PathOfKey(const std::string& key) {
   return cty::Path::Root("custom_config").Key(key);
 }
 
+// The JSON array or object starting at `at` (the service appends text after
+// it, e.g. " (HTTP 400, PATCH …)"), or "" when there is none.
+std::string BalancedJsonAt(const std::string& text, size_t at) {
+  int depth = 0;
+  bool in_string = false;
+  for (size_t i = at; i < text.size(); ++i) {
+    char c = text[i];
+    if (in_string) {
+      if (c == '\\') ++i;
+      else if (c == '"') in_string = false;
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      if (--depth == 0) return text.substr(at, i - at + 1);
+    }
+  }
+  return "";
+}
+
 // The keys an error names: `Invalid keys: ["a"]` or
 // `Some values are not allowed: {"a":"x"}` (the service's two messages).
 std::vector<std::string> KeysInError(const std::string& message) {
@@ -85,7 +106,9 @@ std::vector<std::string> KeysInError(const std::string& message) {
   for (const char* marker : {"Invalid keys: ", "Some values are not allowed: "}) {
     size_t at = message.find(marker);
     if (at == std::string::npos) continue;
-    auto parsed = nlohmann::json::parse(message.substr(at + std::string_view(marker).size()), nullptr, false);
+    size_t open = message.find_first_of("[{", at);
+    if (open == std::string::npos) continue;
+    auto parsed = nlohmann::json::parse(BalancedJsonAt(message, open), nullptr, false);
     if (parsed.is_array()) {
       for (const auto& k : parsed) if (k.is_string()) keys.push_back(k.get<std::string>());
     } else if (parsed.is_object()) {
@@ -135,13 +158,12 @@ cty::Value ToState(const cty::Value& shape, const StringMap& read) {
 }
 
 // Private state: {"restore": {"key": "previous value" | null}}.
-StringMap RestoreFrom(const std::string& private_data, std::map<std::string, bool>* had_value) {
+StringMap RestoreFrom(const std::string& private_data) {
   StringMap out;
   auto j = nlohmann::json::parse(private_data.empty() ? "{}" : private_data, nullptr, false);
   if (!j.is_object() || !j.contains("restore") || !j["restore"].is_object()) return out;
   for (const auto& [k, v] : j["restore"].items()) {
     out[k] = v.is_string() ? v.get<std::string>() : "";
-    if (had_value) (*had_value)[k] = v.is_string();
   }
   return out;
 }
@@ -181,8 +203,7 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
 
   void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
     // Keys dropped from the config go back to what they were before us.
-    std::map<std::string, bool> had;
-    StringMap restore = RestoreFrom(req.private_data, &had);
+    StringMap restore = RestoreFrom(req.private_data);
     StringMap now = Desired(req.planned);
     StringMap put_back;
     for (const auto& [k, v] : Desired(req.prior)) {
@@ -215,29 +236,32 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
   }
 
   void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
-    std::map<std::string, bool> had;
-    StringMap restore = RestoreFrom(req.private_data, &had);
+    StringMap restore = RestoreFrom(req.private_data);
     if (restore.empty()) return;
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     databricks::WorkspaceConfApi api(*client);
     auto st = api.Set(restore, req.ctx.stop.get());
-    if (st.ok()) return;
-    // A key that refuses "" had no value before: leave it, say so.
-    StringMap with_values;
+    // Keys that had no value and refuse "" keep their value: retry without
+    // the keys the service named, then say which were left.
     std::vector<std::string> left;
-    for (const auto& [k, v] : restore) {
-      if (had[k]) with_values[k] = v; else left.push_back(k);
+    if (!st.ok()) {
+      for (const auto& key : KeysInError(std::string(st.message()))) {
+        if (restore.erase(key)) left.push_back(key);
+      }
+      if (!left.empty()) st = restore.empty() ? absl::OkStatus() : api.Set(restore, req.ctx.stop.get());
     }
-    if (!with_values.empty()) st = api.Set(with_values, req.ctx.stop.get());
     if (!st.ok()) {
       AddConfError(resp.diagnostics, st, "Restoring workspace settings failed");
       return;
     }
-    resp.diagnostics.AddWarning(
-        "Workspace settings left as they are",
-        absl::StrCat("These keys had no value before this resource set them and the workspace refuses an "
-                     "empty value, so they keep their current value: ", absl::StrJoin(left, ", "), "."));
+    if (!left.empty()) {
+      resp.diagnostics.AddWarning(
+          "Workspace settings left as they are",
+          absl::StrCat("The workspace refused to put back the previous value of ", absl::StrJoin(left, ", "),
+                       " (it had none, and the key does not accept an empty value), so it keeps its current "
+                       "value."));
+    }
   }
 
   // Import id: "workspace_conf" (enable_dcs only) or a comma-separated key

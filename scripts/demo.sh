@@ -26,7 +26,7 @@ trap cleanup EXIT
 # The Databricks workspace: dcs-emulator on a free loopback port, container
 # services still off (the stack turns them on), clusters start in 2 s.
 token=dcs-demo-token
-"$build/bin/dcs-emulator" --port 0 --token "$token" --start-delay-ms 2000 \
+"$build/emulator/dcs-emulator" --port 0 --token "$token" --start-delay-ms 2000 \
   --state-file "$work/workspace.json" >"$work/emulator.out" 2>"$work/emulator.err" &
 emulator_pid=$!
 for _ in $(seq 100); do

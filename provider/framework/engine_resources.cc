@@ -86,7 +86,9 @@ PlanResult Engine::PlanResourceChange(const std::string& type, const cty::Value&
     out.planned = proposed;
     return out;
   }
-  AttributePlan plan = PlanAttributes(r->GetSchema().block, config, prior, proposed);
+  // Write-only values in the proposal are not changes: compare without them.
+  const cty::Value proposal = NullWriteOnly(r->GetSchema().block, proposed, client.write_only_attributes_allowed);
+  AttributePlan plan = PlanAttributes(r->GetSchema().block, config, prior, proposal);
   out.planned = plan.planned;
   out.requires_replace = std::move(plan.requires_replace);
   out.diagnostics.Append(plan.diagnostics);

@@ -6,7 +6,7 @@
     emu.drift("cluster", cluster_id, patch={"autotermination_minutes": 99})
 
 Standard library only. The binary is DCS_EMULATOR_BIN (set by ctest), else
-<build>/bin/dcs-emulator."""
+<build>/emulator/dcs-emulator."""
 
 import json
 import os
@@ -26,7 +26,7 @@ def emulator_binary():
     if env:
         return env
     build = os.environ.get("DCS_BUILD_DIR", os.path.join(_REPO, "build"))
-    return os.path.join(build, "bin", "dcs-emulator")
+    return os.path.join(build, "emulator", "dcs-emulator")
 
 
 class Emulator:
