@@ -39,8 +39,8 @@ namespace fw = framework;
 namespace db = databricks;
 using json = nlohmann::json;
 
-constexpr std::chrono::minutes kDefaultCreateTimeout{30};
-constexpr std::chrono::minutes kDefaultUpdateTimeout{30};
+// Registration normally takes 2-6 minutes; the CLI waits up to 60.
+const TimeoutDefaults kTimeouts{};  // create and update: 30 minutes
 const char* const kComputedRegistration[] = {"state", "status_message", "manifest_sha256", "registered_at"};
 const char* const kReregisterInputs[] = {"secret_scope", "secret_key", "credential_version", "trigger_on_digest"};
 
@@ -115,7 +115,7 @@ schema::Schema RegistrationSchema() {
                 .description = "When this provider last saw the registration become `AVAILABLE` (RFC 3339, UTC); "
                                "null after import."},
   };
-  s.block.blocks = {TimeoutsBlock({{"create", "30m"}, {"update", "30m"}})};
+  s.block.blocks = {TimeoutsBlock(kTimeouts, {"create", "update"})};
   return s;
 }
 
@@ -226,7 +226,7 @@ class AirImageRegistrationResource : public fw::Resource,
   }
 
   void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
-    Register(req.ctx, req.planned, TimeoutOf(req.planned, "create", kDefaultCreateTimeout), /*resume=*/true, resp);
+    Register(req.ctx, req.planned, TimeoutFor(req.planned, "create", kTimeouts), /*resume=*/true, resp);
   }
 
   void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
@@ -239,7 +239,7 @@ class AirImageRegistrationResource : public fw::Resource,
     // An unchanged registration still in progress is only waited for.
     const bool resume = !inputs_changed && InProgress(GetString(req.prior, "state").value_or(""));
     cty::Value base = With(req.planned, {{"registered_at", req.prior.GetAttr("registered_at")}});
-    Register(req.ctx, base, TimeoutOf(req.planned, "update", kDefaultUpdateTimeout), resume, resp);
+    Register(req.ctx, base, TimeoutFor(req.planned, "update", kTimeouts), resume, resp);
   }
 
   void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {

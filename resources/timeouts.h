@@ -1,37 +1,38 @@
-// A `timeouts { create = "30m" … }` block shared by resources with long waits,
-// in the Go duration syntax Terraform users know ("90s", "1h30m", "2m30s").
+// The `timeouts` block every long-running resource offers:
+//   timeouts { create = "40m"  update = "20m"  delete = "10m" }
+// Durations are Go-style strings ("90s", "1h30m"), as in other providers.
 #ifndef DCS_RESOURCES_TIMEOUTS_H_
 #define DCS_RESOURCES_TIMEOUTS_H_
 
 #include <chrono>
-#include <map>
+#include <optional>
 #include <string>
+#include <string_view>
+#include <vector>
 
-#include "absl/status/statusor.h"
 #include "provider/cty/value.h"
-#include "provider/framework/validators.h"
 #include "provider/schema/schema.h"
 
 namespace dcs::resources {
 
-// Parses a Go-style duration: one or more <number><unit> with units
-// ms, s, m, h (e.g. "45s", "1h30m", "1.5h"); positive only. InvalidArgument
-// naming the problem otherwise.
-absl::StatusOr<std::chrono::milliseconds> ParseDuration(const std::string& text);
+struct TimeoutDefaults {
+  std::chrono::seconds create{std::chrono::minutes(30)};
+  std::chrono::seconds update{std::chrono::minutes(30)};
+  std::chrono::seconds delete_{std::chrono::minutes(30)};
+};
 
-// Validator for ParseDuration syntax.
-framework::ValidatorPtr DurationString();
+// The block, with attributes for `operations` (subset of "create", "update",
+// "delete"); descriptions quote the defaults.
+schema::NestedBlock TimeoutsBlock(const TimeoutDefaults& defaults,
+                                  std::vector<std::string> operations = {"create", "update", "delete"});
 
-// The optional single nested block "timeouts" with one optional string
-// attribute per operation; `defaults` maps operation → default text, used in
-// the descriptions (e.g. {{"create", "30m"}}).
-schema::NestedBlock TimeoutsBlock(const std::map<std::string, std::string>& defaults);
+// "1h30m", "90s", "2m30s", "45m" → seconds; nullopt when malformed or zero.
+std::optional<std::chrono::seconds> ParseDuration(std::string_view text);
 
-// The timeout of `operation` from `object`'s timeouts block, or `fallback`
-// when the block or the attribute is null/unknown/unparsable (the validator
-// reports bad text at plan time).
-std::chrono::milliseconds TimeoutOf(const cty::Value& object, const std::string& operation,
-                                    std::chrono::milliseconds fallback);
+// The timeout for `operation` from a resource object holding the block
+// (config or planned value), or the default.
+std::chrono::seconds TimeoutFor(const cty::Value& object, std::string_view operation,
+                                const TimeoutDefaults& defaults);
 
 }  // namespace dcs::resources
 
