@@ -67,23 +67,25 @@ void CheckImage(const cty::Value& config, const std::string& url, schema::Diagno
   }
 }
 
+// Set in the configuration, even if not known yet (e.g. another resource's id).
+bool IsSet(const cty::Value& config, const char* name) { return !config.GetAttr(name).IsNull(); }
+
 void CheckConflicts(const cty::Value& config, schema::Diagnostics& d) {
-  if (GetKnown(config, "instance_pool_id") && GetKnown(config, "node_type_id")) {
+  if (IsSet(config, "instance_pool_id") && IsSet(config, "node_type_id")) {
     d.AddError("node_type_id conflicts with instance_pool_id",
                "A cluster on an instance pool uses the pool's node type. Remove node_type_id (and "
                "driver_node_type_id), or remove instance_pool_id.",
                Path::Root("node_type_id"));
   }
-  if (GetKnown(config, "driver_instance_pool_id") && GetKnown(config, "driver_node_type_id")) {
+  if (IsSet(config, "driver_instance_pool_id") && IsSet(config, "driver_node_type_id")) {
     d.AddError("driver_node_type_id conflicts with driver_instance_pool_id",
                "The driver uses its pool's node type. Remove driver_node_type_id.", Path::Root("driver_node_type_id"));
   }
-  if (GetKnown(config, "driver_instance_pool_id") && !GetKnown(config, "instance_pool_id") &&
-      config.GetAttr("instance_pool_id").IsKnown()) {
+  if (IsSet(config, "driver_instance_pool_id") && !IsSet(config, "instance_pool_id")) {
     d.AddError("driver_instance_pool_id needs instance_pool_id",
                "A pool driver requires pool workers: set instance_pool_id too.", Path::Root("driver_instance_pool_id"));
   }
-  if (GetKnown(config, "num_workers") && GetKnown(config, "autoscale")) {
+  if (IsSet(config, "num_workers") && IsSet(config, "autoscale")) {
     d.AddError("num_workers conflicts with autoscale",
                "Set either a fixed num_workers or an autoscale block, not both.", Path::Root("num_workers"));
   }

@@ -68,6 +68,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
         self._stderr.close()
 
     def provider_env(self):

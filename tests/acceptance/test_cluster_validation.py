@@ -24,11 +24,11 @@ resource "dcs_cluster" "c" {{
 """
 
 
-def pool(images):
+def pool(images, name="p"):
     blocks = "\n".join(f'  preloaded_docker_image {{\n    url = "{u}"\n  }}' for u in images)
     return f"""
 resource "dcs_instance_pool" "pool" {{
-  instance_pool_name = "p"
+  instance_pool_name = "{name}"
   node_type_id       = "Standard_NC6s_v3"
   max_capacity       = 4
 {blocks}
@@ -49,6 +49,17 @@ class ClusterValidationTest(AcceptanceTest):
     def setUp(self):
         self.extra_env = self.emu.provider_env()
         super().setUp()
+
+    def apply_pool(self, images, name):
+        """Creates a pool (so its id is known at the next plan); destroyed after the test."""
+        self.ws.write_config(provider_block() + pool(images, name))
+        self.ws.init()
+        self.ws.apply()
+
+        def destroy():
+            self.ws.write_config(provider_block() + pool(images, name))
+            self.ws.destroy()
+        self.addCleanup(destroy)
 
     def plan(self, config):
         self.ws.write_config(provider_block() + config)
@@ -86,23 +97,19 @@ class ClusterValidationTest(AcceptanceTest):
         self.assertDiagnostic(result, "Error", "num_workers conflicts with autoscale", "num_workers")
 
     def test_image_missing_from_known_pool_quotes_the_documented_message(self):
-        # The pool exists (its id is known at plan): one without images, one with another image.
-        self.ws.write_config(provider_block() + pool([]))
-        self.ws.init()
-        self.ws.apply()
-        self.addCleanup(self.ws.destroy)
-        self.ws.write_config(provider_block() + pool([]) + cluster("num_workers = 1", pool=True))
+        # The pool exists, so its id is known at plan.
+        self.apply_pool([], "no-images")
+        self.ws.write_config(provider_block() + pool([], "no-images") + cluster("num_workers = 1", pool=True))
         result = self.ws.plan()
         self.assertNotEqual(result.code, 0)
         self.assertDiagnostic(result, "Error", "Pool does not preload Docker images", "instance_pool_id")
-        self.assertIn("does not have docker images configured, thus not supporting Docker container", result.output)
+        self.assertIn("does not have docker images configured, thus not supporting Docker container",
+                      " ".join(result.output.split()))
 
     def test_image_not_in_the_pools_list(self):
-        self.ws.write_config(provider_block() + pool([IMAGE + "-other"]))
-        self.ws.init()
-        self.ws.apply()
-        self.addCleanup(self.ws.destroy)
-        self.ws.write_config(provider_block() + pool([IMAGE + "-other"]) + cluster("num_workers = 1", pool=True))
+        self.apply_pool([IMAGE + "-other"], "other-image")
+        self.ws.write_config(provider_block() + pool([IMAGE + "-other"], "other-image") +
+                             cluster("num_workers = 1", pool=True))
         result = self.ws.plan()
         self.assertNotEqual(result.code, 0)
         self.assertDiagnostic(result, "Error", "Image not preloaded by the pool", "url")
