@@ -130,8 +130,10 @@ absl::StatusOr<std::vector<std::string>> PlanRetention(const registry::RegistryC
                        SelectTagsToDelete(tags, spec, own_tags, Clock::now()));
   if (spec.delete_untagged) {
     for (const auto& digest : untagged) {
-      bool tagged = std::any_of(tags.begin(), tags.end(),
-                                [&](const TagInfo& t) { return t.digest == digest; });
+      // The resource's own tags move to the new build, so only others count.
+      bool tagged = std::any_of(tags.begin(), tags.end(), [&](const TagInfo& t) {
+        return t.digest == digest && !own_tags.count(t.tag);
+      });
       if (!tagged && std::find(out.begin(), out.end(), digest) == out.end()) out.push_back(digest);
     }
   }

@@ -48,8 +48,9 @@ absl::StatusOr<std::vector<TagInfo>> ReadTags(const registry::RegistryClient& cl
                                               const std::string& repository);
 
 // The planned deletions: tags from SelectTagsToDelete, plus `untagged`
-// digests (manifests this resource pushed before) that no tag points at when
-// spec.delete_untagged. Entries: a tag, or "sha256:…" for a manifest.
+// digests (manifests this resource pushed before) that no other tag points at
+// when spec.delete_untagged (the own tags are about to move, so they do not count).
+// Entries: a tag, or "sha256:…" for a manifest.
 absl::StatusOr<std::vector<std::string>> PlanRetention(const registry::RegistryClient& client,
                                                        const std::string& repository,
                                                        const RetentionSpec& spec,

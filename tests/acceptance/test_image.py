@@ -203,3 +203,67 @@ class ImageTest(AcceptanceTest):
                 self.assertFails(result, "rejected the credentials", "401")
                 self.assertNotIn(wrong, result.output)
         self.assertEqual(self.proxy.builds(), [], "nothing is built when the credentials are wrong")
+
+
+class ImageRetentionTest(AcceptanceTest):
+    """retention: keep_last + protect, dry run, untagged manifests."""
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = DockerProxy()
+        self.addCleanup(self.proxy.stop)
+        self.repo = f"acc/ret-{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        self.context = self.ws.path("ctx")
+        self.reg = Registry(ENV.plain)
+
+    def config(self, dry_run, delete_untagged=False):
+        extra = f"""
+  retention_dry_run = {str(dry_run).lower()}
+  retention {{
+    keep_last       = 5
+    protect         = ["prod"]
+    delete_untagged = {str(delete_untagged).lower()}
+  }}
+"""
+        return (provider_block(self.proxy.url) +
+                image_block("app", f"{ENV.plain}/{self.repo}", ["build"], self.context, extra) +
+                'output "deletions" { value = dcs_image.app.retention_deletions }\n')
+
+    def test_keep_last_protect_dry_run_and_untagged(self):
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "retention v1\n"})
+        # 12 tags pushed over time (one hour apart); the second oldest is "prod".
+        old_tags = [f"t{i:02d}" for i in range(1, 13)]
+        old_tags[1] = "prod"
+        for i, tag in enumerate(old_tags):
+            self.reg.push_synthetic(self.repo, tag, f"2024-01-01T{i:02d}:00:00Z")
+        self.assertEqual(self.reg.tags(self.repo), sorted(old_tags))
+        newest5 = old_tags[-5:]
+        doomed = [t for t in old_tags if t not in newest5 and t != "prod"]
+
+        self.ws.write_config(self.config(dry_run=True))
+        self.ws.init()
+        self.ws.apply()
+        self.assertEqual(self.ws.outputs()["deletions"], doomed)  # oldest first
+        self.assertEqual(self.reg.tags(self.repo), sorted(old_tags + ["build"]), "a dry run deletes nothing")
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        self.ws.write_config(self.config(dry_run=False))
+        self.ws.apply()
+        self.assertEqual(self.reg.tags(self.repo), sorted(newest5 + ["prod", "build"]))
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        # A rebuild leaves the previous manifest untagged; delete_untagged removes it.
+        first = self.ws.outputs()["app_digest"]
+        with open(os.path.join(self.context, "app.txt"), "w") as f:
+            f.write("retention v2\n")
+        self.ws.write_config(self.config(dry_run=False, delete_untagged=True))
+        plan = self.ws.plan("-detailed-exitcode")
+        self.assertSucceeds(plan, 2)
+        self.assertIn(first, plan.stdout)
+        self.ws.apply()
+        second = self.ws.outputs()["app_digest"]
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.reg.head_digest(self.repo, "build"), second)
+        self.assertIsNone(self.reg.head_digest(self.repo, first), "the untagged manifest must be gone")
+        self.assertEqual(self.reg.tags(self.repo), sorted(newest5 + ["prod", "build"]))
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
