@@ -25,6 +25,8 @@ void RegisterSecretRoutes(Router& router, ServiceContext& ctx);
 // (POST /api/2.0/ai-compute-manager/images, images:get, images:checkImageAccess).
 // Currently registers nothing; see air_extension.cc.
 void RegisterAiRuntimeRoutes(Router& router, ServiceContext& ctx);
+// Azure Resource Manager container registries + Entra ID client credentials (arm.cc).
+void RegisterArmRoutes(Router& router, ServiceContext& ctx);
 
 }  // namespace dcs::emulator
 
