@@ -120,6 +120,9 @@ class DcsProvider : public fw::Provider {
 
   std::vector<std::unique_ptr<fw::Resource>> Resources() const override {
     std::vector<std::unique_ptr<fw::Resource>> out;
+    out.push_back(NewWorkspaceConfResource());
+    out.push_back(NewClusterResource());
+    out.push_back(NewInstancePoolResource());
     out.push_back(NewImageResource());
     out.push_back(NewAcrRetentionPolicyResource());
     return out;

@@ -55,6 +55,9 @@ struct ProviderConfig {
 std::unique_ptr<framework::Provider> NewProvider(std::string version);
 
 // Factories of everything the provider registers (one file each).
+std::unique_ptr<framework::Resource> NewWorkspaceConfResource();
+std::unique_ptr<framework::Resource> NewClusterResource();
+std::unique_ptr<framework::Resource> NewInstancePoolResource();
 std::unique_ptr<framework::DataSource> NewCompatibilityMatrixDataSource();
 std::unique_ptr<framework::Function> NewCudaMinDriverFunction();
 std::unique_ptr<framework::Function> NewCudaCompatibleFunction();

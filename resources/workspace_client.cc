@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/http.h"
 #include "resources/provider.h"
@@ -44,6 +45,11 @@ absl::StatusOr<std::shared_ptr<databricks::Client>> Build(const ProviderConfig& 
 }
 
 std::string HintFor(const absl::Status& status) {
+  if (absl::StrContains(status.message(), "FEATURE_DISABLED") && absl::StrContains(status.message(), "enableDcs")) {
+    return "Databricks Container Services is off in this workspace. Add a dcs_workspace_conf with "
+           "enable_dcs = true and make this resource depend on it (depends_on), or ask a workspace admin to "
+           "enable it.";
+  }
   switch (status.code()) {
     case absl::StatusCode::kUnauthenticated:
       return "Check the credentials: `token` / DATABRICKS_TOKEN, or the OAuth/Azure client id and secret, "

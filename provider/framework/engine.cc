@@ -89,7 +89,8 @@ Diagnostics ValidateAgainstSchema(const schema::Block& block, const cty::Value& 
   VisitAttributes(block, config, cty::Path(),
                   [&](const schema::Attribute& a, const cty::Value& v, const cty::Path& p) {
                     if (!v.IsKnown() || v.IsNull()) return;
-                    if (a.write_only && !client.write_only_attributes_allowed) {
+                    // write_only + sensitive degrades to sensitive (walk.h).
+                    if (a.write_only && !a.sensitive && !client.write_only_attributes_allowed) {
                       d.AddError("Write-only attribute not supported by this client",
                                  "\"" + p.ToString() + "\" is write-only, and this Terraform/OpenTofu "
                                  "version cannot handle write-only attributes. Upgrade the client "

@@ -55,7 +55,7 @@ class Engine {
   UpgradeResult UpgradeResourceState(const std::string& type, int64_t version,
                                      const std::string& raw_json) const;
   ReadResponse ReadResource(const std::string& type, const cty::Value& state,
-                            const std::string& private_data) const;
+                            const std::string& private_data, const ClientCapabilities& client = {}) const;
   PlanResult PlanResourceChange(const std::string& type, const cty::Value& prior,
                                 const cty::Value& proposed, const cty::Value& config,
                                 const std::string& prior_private,

@@ -56,19 +56,20 @@ UpgradeResult Engine::UpgradeResourceState(const std::string& type, int64_t vers
                              "The stored state could not be decoded: " + std::string(v.status().message()));
     return out;
   }
-  out.state = NullWriteOnly(s.block, *v);
+  // No client capabilities here: keep the values older clients store.
+  out.state = NullWriteOnly(s.block, *v, /*client_supports_write_only=*/false);
   return out;
 }
 
 ReadResponse Engine::ReadResource(const std::string& type, const cty::Value& state,
-                                  const std::string& private_data) const {
+                                  const std::string& private_data, const ClientCapabilities& client) const {
   ReadResponse resp;
   const Resource* r = FindResource(type, resp.diagnostics);
   if (!r) return resp;
   resp.new_state = state;
   resp.private_data = private_data;
-  r->Read({MakeContext(), state, private_data}, resp);
-  resp.new_state = NullWriteOnly(r->GetSchema().block, resp.new_state);
+  r->Read({MakeContext(client), state, private_data}, resp);
+  resp.new_state = NullWriteOnly(r->GetSchema().block, resp.new_state, client.write_only_attributes_allowed);
   CheckResult(type, r->GetSchema(), resp.new_state, resp.diagnostics);
   return resp;
 }
@@ -85,7 +86,9 @@ PlanResult Engine::PlanResourceChange(const std::string& type, const cty::Value&
     out.planned = proposed;
     return out;
   }
-  AttributePlan plan = PlanAttributes(r->GetSchema().block, config, prior, proposed);
+  // Write-only values in the proposal are not changes: compare without them.
+  const cty::Value proposal = NullWriteOnly(r->GetSchema().block, proposed, client.write_only_attributes_allowed);
+  AttributePlan plan = PlanAttributes(r->GetSchema().block, config, prior, proposal);
   out.planned = plan.planned;
   out.requires_replace = std::move(plan.requires_replace);
   out.diagnostics.Append(plan.diagnostics);
@@ -102,7 +105,7 @@ PlanResult Engine::PlanResourceChange(const std::string& type, const cty::Value&
             [](const cty::Path& a, const cty::Path& b) { return PathKey(a) < PathKey(b); });
   out.requires_replace.erase(std::unique(out.requires_replace.begin(), out.requires_replace.end()),
                              out.requires_replace.end());
-  out.planned = NullWriteOnly(r->GetSchema().block, out.planned);
+  out.planned = NullWriteOnly(r->GetSchema().block, out.planned, client.write_only_attributes_allowed);
   return out;
 }
 
@@ -112,7 +115,11 @@ ApplyResponse Engine::ApplyResourceChange(const std::string& type, const cty::Va
   ApplyResponse resp;
   const Resource* r = FindResource(type, resp.diagnostics);
   if (!r) return resp;
-  const Context ctx = MakeContext();
+  // Apply carries no client capabilities; a write-only value left in the
+  // plan means the client kept it (no write-only support).
+  ClientCapabilities client;
+  client.write_only_attributes_allowed = !HasWriteOnlyValues(r->GetSchema().block, planned);
+  const Context ctx = MakeContext(client);
   resp.new_state = cty::Value::Null(r->GetSchema().block.ImpliedType());
   if (planned.IsNull()) {
     DeleteResponse del;
@@ -129,7 +136,7 @@ ApplyResponse Engine::ApplyResourceChange(const std::string& type, const cty::Va
     log::Debug("update", {{"type", type}});
     r->Update({ctx, config, planned, prior, planned_private}, resp);
   }
-  resp.new_state = NullWriteOnly(r->GetSchema().block, resp.new_state);
+  resp.new_state = NullWriteOnly(r->GetSchema().block, resp.new_state, client.write_only_attributes_allowed);
   CheckResult(type, r->GetSchema(), resp.new_state, resp.diagnostics);
   return resp;
 }

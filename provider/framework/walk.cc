@@ -66,40 +66,42 @@ void VisitAttributes(const schema::Block& block, const cty::Value& object, const
 
 namespace {
 
-cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, const cty::Value& v);
+cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, const cty::Value& v,
+                           bool supported);
 
-cty::Value NullWriteOnlyObject(const schema::Block& block, const cty::Value& object) {
+cty::Value NullWriteOnlyObject(const schema::Block& block, const cty::Value& object, bool supported) {
   if (!IsKnownObject(object)) return object;
   std::map<std::string, cty::Value> attrs = object.Attributes();
   for (const auto& a : block.attributes) {
     if (a.write_only) {
-      attrs[a.name] = cty::Value::Null(a.ValueType());
+      if (supported || !a.sensitive) attrs[a.name] = cty::Value::Null(a.ValueType());
     } else if (a.nested) {
-      attrs[a.name] = NullWriteOnlyIn(a.nested->nesting, BlockOf(*a.nested), attrs[a.name]);
+      attrs[a.name] = NullWriteOnlyIn(a.nested->nesting, BlockOf(*a.nested), attrs[a.name], supported);
     }
   }
   for (const auto& nb : block.blocks) {
-    attrs[nb.name] = NullWriteOnlyIn(nb.nesting, *nb.block, attrs[nb.name]);
+    attrs[nb.name] = NullWriteOnlyIn(nb.nesting, *nb.block, attrs[nb.name], supported);
   }
   return cty::Value::Object(object.type(), std::move(attrs));
 }
 
-cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, const cty::Value& v) {
+cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, const cty::Value& v,
+                           bool supported) {
   if (!v.IsKnown() || v.IsNull()) return v;
   switch (nesting) {
     case schema::Nesting::kSingle:
     case schema::Nesting::kGroup:
-      return NullWriteOnlyObject(block, v);
+      return NullWriteOnlyObject(block, v, supported);
     case schema::Nesting::kList:
     case schema::Nesting::kSet: {
       std::vector<cty::Value> out;
-      for (const auto& e : v.Elements()) out.push_back(NullWriteOnlyObject(block, e));
+      for (const auto& e : v.Elements()) out.push_back(NullWriteOnlyObject(block, e, supported));
       return nesting == schema::Nesting::kList ? cty::Value::List(v.type().element_type(), out)
                                                : cty::Value::Set(v.type().element_type(), out);
     }
     case schema::Nesting::kMap: {
       std::map<std::string, cty::Value> out;
-      for (const auto& [k, e] : v.Attributes()) out[k] = NullWriteOnlyObject(block, e);
+      for (const auto& [k, e] : v.Attributes()) out[k] = NullWriteOnlyObject(block, e, supported);
       return cty::Value::Map(v.type().element_type(), out);
     }
   }
@@ -108,8 +110,18 @@ cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, 
 
 }  // namespace
 
-cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object) {
-  return NullWriteOnlyObject(block, object);
+cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object,
+                         bool client_supports_write_only) {
+  return NullWriteOnlyObject(block, object, client_supports_write_only);
+}
+
+bool HasWriteOnlyValues(const schema::Block& block, const cty::Value& object) {
+  bool found = false;
+  VisitAttributes(block, object, cty::Path(),
+                  [&](const schema::Attribute& a, const cty::Value& v, const cty::Path&) {
+                    if (a.write_only && v.IsKnown() && !v.IsNull()) found = true;
+                  });
+  return found;
 }
 
 }  // namespace dcs::framework

@@ -24,9 +24,19 @@ using AttributeVisitor =
 void VisitAttributes(const schema::Block& block, const cty::Value& object, const cty::Path& path,
                      const AttributeVisitor& visit);
 
-// Returns `object` with every write-only attribute set to null: write-only
-// values must never reach a plan or a state.
-cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object);
+// Returns `object` with write-only attributes set to null: write-only values
+// must never reach a plan or a state. An attribute that is both write_only
+// and sensitive degrades to a plain sensitive attribute on clients without
+// write-only support (they must keep it in state, or every plan would show a
+// change): with `client_supports_write_only` false those are kept.
+cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object,
+                         bool client_supports_write_only = true);
+
+// Whether `object` holds a non-null value in a write-only attribute. The
+// engine nulls them in every plan for clients that support write-only
+// attributes, so a planned value holding one comes from a client that does
+// not (ApplyResourceChange carries no client capabilities).
+bool HasWriteOnlyValues(const schema::Block& block, const cty::Value& object);
 
 }  // namespace dcs::framework
 

@@ -67,7 +67,8 @@ grpc::Status ProviderService::ReadResource(grpc::ServerContext*, const tfplugin6
     const cty::Type t = engine_.ResourceSchema(req->type_name())->block.ImpliedType();
     cty::Value state;
     if (!DecodeAll(t, resp->mutable_diagnostics(), {{&req->current_state(), &state}}, "resource state")) return;
-    framework::ReadResponse r = engine_.ReadResource(req->type_name(), state, req->private_());
+    framework::ReadResponse r =
+        engine_.ReadResource(req->type_name(), state, req->private_(), FromProto(req->client_capabilities()));
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     // On error keep what we had, so a transient failure never drops state.
     EncodeOrReport(r.diagnostics.HasError() ? state : r.new_state, t, resp->mutable_new_state(),

@@ -6,7 +6,7 @@
     emu.drift("cluster", cluster_id, patch={"autotermination_minutes": 99})
 
 Standard library only. The binary is DCS_EMULATOR_BIN (set by ctest), else
-<build>/bin/dcs-emulator."""
+<build>/emulator/dcs-emulator."""
 
 import json
 import os
@@ -26,7 +26,7 @@ def emulator_binary():
     if env:
         return env
     build = os.environ.get("DCS_BUILD_DIR", os.path.join(_REPO, "build"))
-    return os.path.join(build, "bin", "dcs-emulator")
+    return os.path.join(build, "emulator", "dcs-emulator")
 
 
 class Emulator:
@@ -68,6 +68,8 @@ class Emulator:
             except subprocess.TimeoutExpired:
                 self.proc.kill()
                 self.proc.wait()
+        if self.proc.stdout:
+            self.proc.stdout.close()
         self._stderr.close()
 
     def provider_env(self):
@@ -147,3 +149,23 @@ class Emulator:
                 return
             time.sleep(0.1)
         raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def provider_block():
+    """The configuration header every emulator test uses (credentials come
+    from DATABRICKS_HOST / DATABRICKS_TOKEN in the environment)."""
+    return """
+terraform {
+  required_providers {
+    dcs = { source = "dcslabs/dcs" }
+  }
+}
+
+provider "dcs" {}
+"""
+
+
+def client_supports_write_only(ws):
+    """Terraform and OpenTofu handle write-only attributes from 1.11 on."""
+    _, version = ws.client_version()
+    return tuple(version[:2]) >= (1, 11)

@@ -195,6 +195,33 @@ TEST_F(EngineTest, WriteOnlyValueRefusedWhenClientCannotHandleIt) {
                                               {.write_only_attributes_allowed = true}).empty());
 }
 
+// A sensitive write-only attribute is write-only for clients that support it
+// and a plain sensitive attribute, kept in plan and state, for older ones.
+TEST_F(EngineTest, SensitiveWriteOnlyDegradesToSensitiveOnOlderClients) {
+  std::map<std::string, cty::Value> a = Config("a", "S").Attributes();
+  a["api_key"] = cty::Value::String("k3y");
+  cty::Value config = cty::Value::Object(type_, a);
+  const cty::Value none = cty::Value::Null(type_);
+  const ClientCapabilities old_client{}, new_client{.write_only_attributes_allowed = true};
+
+  EXPECT_TRUE(engine_->ValidateResourceConfig("fake_thing", config, old_client).empty());
+  PlanResult old_plan = engine_->PlanResourceChange("fake_thing", none, config, config, "", old_client);
+  EXPECT_EQ(old_plan.planned.GetAttr("api_key").AsString(), "k3y");
+  ApplyResponse old_apply = engine_->ApplyResourceChange("fake_thing", none, old_plan.planned, config, "");
+  ASSERT_FALSE(old_apply.diagnostics.HasError()) << old_apply.diagnostics.FirstError();
+  EXPECT_EQ(old_apply.new_state.GetAttr("api_key").AsString(), "k3y");
+  EXPECT_EQ(engine_->ReadResource("fake_thing", old_apply.new_state, "", old_client)
+                .new_state.GetAttr("api_key").AsString(), "k3y");
+
+  PlanResult new_plan = engine_->PlanResourceChange("fake_thing", none, config, config, "", new_client);
+  EXPECT_TRUE(new_plan.planned.GetAttr("api_key").IsNull());
+  ApplyResponse new_apply = engine_->ApplyResourceChange("fake_thing", none, new_plan.planned, config, "");
+  ASSERT_FALSE(new_apply.diagnostics.HasError()) << new_apply.diagnostics.FirstError();
+  EXPECT_TRUE(new_apply.new_state.GetAttr("api_key").IsNull());
+  EXPECT_TRUE(engine_->ReadResource("fake_thing", old_apply.new_state, "", new_client)
+                  .new_state.GetAttr("api_key").IsNull());
+}
+
 TEST_F(EngineTest, ImportSetsIdAndUpgradeDropsRemovedAttributes) {
   ImportResponse imported = engine_->ImportResourceState("fake_thing", "thing-9");
   ASSERT_FALSE(imported.diagnostics.HasError());

@@ -24,6 +24,8 @@ inline schema::Schema FakeSchema() {
       Attribute{.name = "state", .type = S, .mode = Mode::kComputed},
       Attribute{.name = "region", .type = S, .mode = Mode::kOptionalComputed, .default_value = cty::Value::String("eu")},
       Attribute{.name = "password", .type = S, .write_only = true},
+      // Write-only where the client supports it, sensitive elsewhere.
+      Attribute{.name = "api_key", .type = S, .sensitive = true, .write_only = true},
   };
   s.block.blocks = {schema::NestedBlock{
       .name = "disk", .nesting = schema::Nesting::kList,

@@ -1,0 +1,31 @@
+# A single-user GPU cluster running a custom image from a pool that preloads it.
+resource "dcs_cluster" "nlp" {
+  cluster_name            = "nlp-training"
+  spark_version           = "14.3.x-scala2.12" # standard runtime: ML runtimes cannot run custom images
+  instance_pool_id        = "0101-120000-pool00-abcdefgh"
+  num_workers             = 2
+  autotermination_minutes = 60
+  data_security_mode      = "SINGLE_USER"
+  single_user_name        = "data-scientist@example.com"
+
+  spark_conf = {
+    "spark.databricks.unityCatalog.volumes.enabled" = "true"
+  }
+
+  docker_image {
+    url = "myregistry.azurecr.io/nlp/gpu-nlp:1.4.2"
+    basic_auth {
+      # Secret references are resolved by the workspace when the cluster starts.
+      username = "{{secrets/acr/username}}"
+      password = "{{secrets/acr/password}}"
+    }
+  }
+
+  custom_tags = {
+    team = "nlp"
+  }
+
+  timeouts {
+    create = "40m"
+  }
+}

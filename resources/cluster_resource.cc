@@ -1,0 +1,253 @@
+// dcs_cluster: CRUD against the Clusters API. The schema is in
+// cluster_schema.cc, the plan-time checks in cluster_checks.cc; API bodies
+// and state are mapped by the schema (api_json.h).
+#include <chrono>
+#include <random>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "clients/databricks/cluster_waiter.h"
+#include "clients/databricks/clusters_api.h"
+#include "provider/log/log.h"
+#include "resources/api_json.h"
+#include "resources/cluster_checks.h"
+#include "resources/cluster_schema.h"
+#include "resources/provider.h"
+#include "resources/values.h"
+#include "resources/workspace_client.h"
+
+namespace dcs::resources {
+namespace {
+
+namespace fw = framework;
+using databricks::ClusterInfo;
+using databricks::ClusterSpec;
+using databricks::ClustersApi;
+using nlohmann::json;
+
+// Polls every 200 ms growing to 1 s: RUNNING is seen within a second of
+// happening, and a 5-minute start costs ~300 light GETs.
+const databricks::WaitOptions kWaitOptions{std::chrono::milliseconds(200), 1.5, std::chrono::milliseconds(1000)};
+
+std::string RandomToken() {
+  std::random_device rd;
+  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
+  return absl::StrCat("dcs-", absl::Hex(gen(), absl::kZeroPad16), absl::Hex(gen(), absl::kZeroPad16));
+}
+
+std::chrono::steady_clock::time_point Deadline(const cty::Value& object, std::string_view op) {
+  return std::chrono::steady_clock::now() + TimeoutFor(object, op, kClusterTimeouts);
+}
+
+// The API body: the planned values, plus the password from the config (it
+// is write-only, so absent from the plan on newer clients).
+absl::StatusOr<ClusterSpec> SpecFrom(const schema::Block& block, const cty::Value& planned, const cty::Value& config) {
+  json body = ToApiJson(block, planned, ClusterStateOnlyFields());
+  auto image = GetKnown(config, "docker_image");
+  auto auth = image ? GetKnown(*image, "basic_auth") : std::nullopt;
+  if (auth && body.contains("docker_image")) {
+    if (auto password = GetString(*auth, "password")) {
+      log::RegisterSecret(*password);
+      body["docker_image"]["basic_auth"]["password"] = *password;
+    }
+  }
+  if (body.contains("instance_pool_id")) {
+    // The pool decides these (reference §1.9); the API refuses node types.
+    for (const char* f : {"node_type_id", "driver_node_type_id", "enable_elastic_disk", "azure_attributes"}) body.erase(f);
+  }
+  ClusterSpec spec;
+  try {
+    databricks::FromJson(body, spec);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("cannot build the cluster request: ", e.what()));
+  }
+  return spec;
+}
+
+std::string ClusterUrl(const std::string& host, const std::string& id) {
+  return absl::StrCat(host, "/#setting/clusters/", id, "/configuration");
+}
+
+// State from a clusters/get answer. User-settable fields come from `spec`
+// (the last submitted settings, free of server defaults); `prior` supplies
+// what the API never returns.
+cty::Value ToState(const schema::Block& block, const ClusterInfo& info, const cty::Value& prior, const std::string& host) {
+  json spec = databricks::ToJson(info.spec ? *info.spec : static_cast<const ClusterSpec&>(info));
+  cty::Value v = FromApiJson(block, spec, prior, ClusterStateOnlyFields());
+  std::map<std::string, cty::Value> attrs = v.Attributes();
+  attrs["id"] = cty::Value::String(info.cluster_id);
+  attrs["cluster_id"] = cty::Value::String(info.cluster_id);
+  attrs["state"] = cty::Value::String(info.state);
+  attrs["url"] = cty::Value::String(ClusterUrl(host, info.cluster_id));
+  std::map<std::string, cty::Value> tags;
+  for (const auto& [k, t] : info.default_tags.value_or(databricks::StringMap{})) tags[k] = cty::Value::String(t);
+  attrs["default_tags"] = cty::Value::Map(cty::Type::String(), tags);
+  return cty::Value::Object(v.type(), attrs);
+}
+
+// Databricks answers that deserve a pointer to the fix.
+void AddClusterApiError(schema::Diagnostics& d, const absl::Status& st, const std::string& summary) {
+  const std::string m(st.message());
+  if (absl::StrContains(m, "FEATURE_DISABLED") || absl::StrContains(m, "enableDcs") ||
+      absl::StrContains(m, "Container Services")) {
+    d.AddError(summary, absl::StrCat(m, "\n\nDatabricks Container Services is off in this workspace. Add a "
+                                        "dcs_workspace_conf with enable_dcs = true and make the cluster depend on "
+                                        "it (depends_on), or ask a workspace admin to enable it."),
+               cty::Path::Root("docker_image"));
+    return;
+  }
+  if (absl::StrContains(m, kPoolWithoutImagesMessage)) {
+    d.AddError(summary, absl::StrCat(m, "\n\nCreate the pool with a preloaded_docker_image for this image."),
+               cty::Path::Root("instance_pool_id"));
+    return;
+  }
+  AddApiError(d, st, summary);
+}
+
+class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+ public:
+  std::string TypeName() const override { return "dcs_cluster"; }
+  const schema::Schema& GetSchema() const override { return schema_; }
+
+  void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
+    CheckClusterConfig(req.config, d);
+  }
+
+  void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    if (req.planned.IsNull()) return;
+    // The token is create-only, so a change replaces the cluster — unless the
+    // state never knew it (import: the API does not return it).
+    const cty::Value& token_before = req.prior.GetAttr("idempotency_token");
+    if (!req.prior.IsNull() && !token_before.IsNull() && !token_before.Equals(req.planned.GetAttr("idempotency_token"))) {
+      resp.requires_replace.push_back(cty::Path::Root("idempotency_token"));
+    }
+    if (!req.ctx.provider) return;
+    // Ask the API about pools only when the image or the pools change.
+    bool relevant = req.prior.IsNull();
+    for (const char* a : {"docker_image", "instance_pool_id", "driver_instance_pool_id"}) {
+      if (!req.prior.IsNull() && !req.config.GetAttr(a).Equals(req.prior.GetAttr(a))) relevant = true;
+    }
+    if (!relevant || !GetKnown(req.config, "docker_image") || !GetKnown(req.config, "instance_pool_id")) return;
+    auto client = WorkspaceClient(req.ctx);
+    if (!client.ok()) return;  // credentials are reported at apply
+    CheckClusterPools(req.config, **client, req.ctx.stop.get(), resp.diagnostics);
+  }
+
+  void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    auto spec = SpecFrom(schema_.block, req.planned, req.config);
+    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot create the cluster");
+    // Our own token makes the create safe to retry (429/503/resets).
+    if (!spec->idempotency_token) spec->idempotency_token = RandomToken();
+    ClustersApi api(*client);
+    // Not cancelled by a stop request: an abandoned create could leave a
+    // cluster that no state knows about.
+    auto id = api.Create(*spec, nullptr);
+    if (!id.ok()) return AddClusterApiError(resp.diagnostics, id.status(), "Cannot create the cluster");
+    log::Info("cluster created", {{"cluster_id", *id}});
+    FinishStart(req.ctx, *client, *id, req.planned, "create", resp);
+  }
+
+  void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {
+    auto id = GetString(req.state, "id");
+    if (!id) return;
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    ClustersApi api(*client);
+    auto info = api.Get(*id, req.ctx.stop.get());
+    if (IsGone(info.status())) {
+      log::Warn("cluster gone; it will be planned for creation", {{"cluster_id", *id}});
+      resp.new_state = cty::Value::Null(schema_.block.ImpliedType());
+      return;
+    }
+    if (!info.ok()) return AddApiError(resp.diagnostics, info.status(), "Cannot read cluster " + *id);
+    resp.new_state = ToState(schema_.block, *info, req.state, client->config().host);
+  }
+
+  void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    const std::string id = GetString(req.prior, "id").value_or("");
+    ClustersApi api(*client);
+    // Edits are refused while the cluster is starting, restarting or resizing.
+    auto current = databricks::WaitForClusterState(api, id, {"RUNNING", "TERMINATED", "ERROR"},
+                                                   Deadline(req.planned, "update"), req.ctx.stop.get(),
+                                                   client->clock(), kWaitOptions);
+    if (!current.ok()) return AddApiError(resp.diagnostics, current.status(), "Cluster " + id + " is not editable");
+    auto spec = SpecFrom(schema_.block, req.planned, req.config);
+    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot update the cluster");
+    spec->idempotency_token.reset();
+    if (auto st = api.Edit(id, *spec, req.ctx.stop.get()); !st.ok()) {
+      return AddClusterApiError(resp.diagnostics, st, "Cannot update cluster " + id);
+    }
+    log::Info("cluster edited", {{"cluster_id", id}, {"was", current->state}});
+    if (current->state == "RUNNING") {
+      FinishStart(req.ctx, *client, id, req.planned, "update", resp);
+      return;
+    }
+    auto info = api.Get(id, req.ctx.stop.get());
+    if (!info.ok()) return AddApiError(resp.diagnostics, info.status(), "Cannot read cluster " + id);
+    resp.new_state = ToState(schema_.block, *info, req.planned, client->config().host);
+  }
+
+  void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
+    auto id = GetString(req.prior, "id");
+    if (!id) return;
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    ClustersApi api(*client);
+    auto st = api.PermanentDelete(*id, req.ctx.stop.get());
+    if (!st.ok() && !IsGone(st)) AddApiError(resp.diagnostics, st, "Cannot delete cluster " + *id);
+  }
+
+  void ImportState(const fw::ImportRequest& req, fw::ImportResponse& resp) const override {
+    std::map<std::string, cty::Value> attrs;
+    attrs["id"] = cty::Value::String(req.id);
+    resp.state = cty::Value::Object(schema_.block.ImpliedType(), attrs);
+  }
+
+ private:
+  static bool IsGone(const absl::Status& st) {
+    if (st.code() == absl::StatusCode::kNotFound) return true;
+    // Clusters terminated long ago answer INVALID_STATE "Cannot access cluster …".
+    return st.code() == absl::StatusCode::kFailedPrecondition && absl::StrContains(st.message(), "Cannot access cluster");
+  }
+
+  // Waits for RUNNING (unless no_wait) and fills the state. A cluster that
+  // fails to start is permanently deleted so nothing is left behind; a wait
+  // cut short (timeout, interrupt) keeps the cluster in state, tainted, so
+  // the next apply replaces it.
+  void FinishStart(const fw::Context& ctx, databricks::Client& client, const std::string& id,
+                   const cty::Value& planned, std::string_view op, fw::ApplyResponse& resp) const {
+    ClustersApi api(client);
+    const bool wait = !GetBool(planned, "no_wait").value_or(false);
+    absl::StatusOr<ClusterInfo> info =
+        wait ? databricks::WaitForClusterState(api, id, {"RUNNING"}, Deadline(planned, op), ctx.stop.get(),
+                                               client.clock(), kWaitOptions)
+             : api.Get(id, nullptr);
+    if (info.ok()) {
+      resp.new_state = ToState(schema_.block, *info, planned, client.config().host);
+      return;
+    }
+    const absl::Status failure = info.status();
+    if (failure.code() == absl::StatusCode::kFailedPrecondition && op == "create") {
+      (void)api.PermanentDelete(id, nullptr);
+      AddClusterApiError(resp.diagnostics, failure, "Cluster " + id + " failed to start");
+      return;
+    }
+    auto last = api.Get(id, nullptr);
+    if (last.ok()) resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
+    AddApiError(resp.diagnostics, failure,
+                absl::StrCat("Cluster ", id, " did not reach RUNNING",
+                             failure.code() == absl::StatusCode::kCancelled ? " (interrupted)" : ""));
+  }
+
+  schema::Schema schema_ = ClusterSchema();
+};
+
+}  // namespace
+
+std::unique_ptr<framework::Resource> NewClusterResource() { return std::make_unique<ClusterResource>(); }
+
+}  // namespace dcs::resources

@@ -1,0 +1,261 @@
+// dcs_instance_pool: an instance pool (Instance Pools API 2.0), usually
+// preloading the team's golden image. The API edits only name, sizes,
+// idle timeout and tags; every other change replaces the pool.
+#include "absl/strings/str_cat.h"
+#include "clients/databricks/instance_pools_api.h"
+#include "provider/framework/plan_modifiers.h"
+#include "provider/framework/validators.h"
+#include "provider/log/log.h"
+#include "resources/api_json.h"
+#include "resources/compute_blocks.h"
+#include "resources/provider.h"
+#include "resources/values.h"
+#include "resources/workspace_client.h"
+
+namespace dcs::resources {
+namespace {
+
+namespace fw = framework;
+using databricks::InstancePoolInfo;
+using databricks::InstancePoolSpec;
+using databricks::InstancePoolsApi;
+using nlohmann::json;
+using schema::Attribute;
+using schema::Mode;
+using schema::NestedBlock;
+using schema::Nesting;
+
+constexpr char kImagesBlock[] = "preloaded_docker_image";    // ours, one block per image
+constexpr char kImagesField[] = "preloaded_docker_images";   // the API's array
+
+// Fields the edit call does not take (reference §2.2): changing them replaces the pool.
+const char* const kCreateOnly[] = {"node_type_id", "enable_elastic_disk", "disk_spec", "preloaded_spark_versions",
+                                   kImagesBlock, "azure_attributes", "aws_attributes"};
+
+schema::Schema PoolSchema() {
+  const cty::Type S = cty::Type::String();
+  const cty::Type N = cty::Type::Number();
+  schema::Schema s;
+  s.block.description =
+      "An instance pool: idle cloud instances that clusters start from quickly, optionally with Docker "
+      "images pulled in advance (`preloaded_docker_image`). Pools support Docker images only when created "
+      "with them, and the API edits only `instance_pool_name`, `min_idle_instances`, `max_capacity`, "
+      "`idle_instance_autotermination_minutes` and `custom_tags` in place; any other change replaces the "
+      "pool (and so the clusters on it are planned for update).";
+  s.block.attributes = {
+      Attribute{.name = "id", .type = S, .mode = Mode::kComputed, .description = "The pool id (same as `instance_pool_id`).",
+                .plan_modifiers = {fw::UseStateForUnknown()}},
+      Attribute{.name = "instance_pool_id", .type = S, .mode = Mode::kComputed, .description = "The pool id.",
+                .plan_modifiers = {fw::UseStateForUnknown()}},
+      Attribute{.name = "instance_pool_name", .type = S, .mode = Mode::kRequired,
+                .description = "Unique pool name in the workspace.", .validators = {fw::LengthBetween(1, 100)}},
+      Attribute{.name = "node_type_id", .type = S, .mode = Mode::kRequired,
+                .description = "Node type of every instance, e.g. `Standard_NC6s_v3`. Changing it replaces the pool."},
+      Attribute{.name = "min_idle_instances", .type = N, .description = "Instances kept idle and ready.",
+                .validators = {fw::IntBetween(0, 10000)}},
+      Attribute{.name = "max_capacity", .type = N, .description = "Upper bound of idle plus used instances.",
+                .validators = {fw::IntBetween(1, 100000)}},
+      Attribute{.name = "idle_instance_autotermination_minutes", .type = N, .mode = Mode::kOptionalComputed,
+                .description = "Minutes an idle instance above `min_idle_instances` is kept.",
+                .validators = {fw::IntBetween(0, 10000)}},
+      Attribute{.name = "custom_tags", .type = cty::Type::Map(S), .description = "Tags for the pool's cloud resources."},
+      Attribute{.name = "enable_elastic_disk", .type = cty::Type::Bool(), .mode = Mode::kOptionalComputed,
+                .description = "Autoscaling local storage. Replaces the pool when changed."},
+      Attribute{.name = "preloaded_spark_versions", .type = cty::Type::List(S),
+                .description = "At most one runtime to preload, e.g. `[\"14.3.x-scala2.12\"]`. Replaces the pool."},
+      Attribute{.name = "state", .type = S, .mode = Mode::kComputed, .description = "`ACTIVE`, `STOPPED` or `DELETED`."},
+      Attribute{.name = "default_tags", .type = cty::Type::Map(S), .mode = Mode::kComputed,
+                .description = "Tags the service adds.", .plan_modifiers = {fw::UseStateForUnknown()}},
+  };
+  auto disk_type = schema::MakeBlock(
+      {Attribute{.name = "azure_disk_volume_type", .type = S, .description = "`PREMIUM_LRS` or `STANDARD_LRS`."},
+       Attribute{.name = "ebs_volume_type", .type = S, .description = "`GENERAL_PURPOSE_SSD` or `THROUGHPUT_OPTIMIZED_HDD`."}});
+  s.block.blocks = {
+      DockerImageBlock(kImagesBlock, Nesting::kList, 0),
+      NestedBlock{.name = "disk_spec", .nesting = Nesting::kSingle,
+                  .block = schema::MakeBlock(
+                      {Attribute{.name = "disk_count", .type = N, .description = "Disks per instance."},
+                       Attribute{.name = "disk_size", .type = N, .description = "Disk size in GiB."},
+                       Attribute{.name = "disk_iops", .type = N, .description = "IOPS (gp3)."},
+                       Attribute{.name = "disk_throughput", .type = N, .description = "Throughput in MiB/s (gp3)."}},
+                      {NestedBlock{.name = "disk_type", .nesting = Nesting::kSingle, .block = disk_type}},
+                      "Extra disks attached to each instance. Replaces the pool when changed.")},
+      AzureAttributesBlock(true),
+      AwsAttributesBlock(true),
+  };
+  return s;
+}
+
+FieldSet PoolStateOnlyFields() {
+  FieldSet f = {"id", "instance_pool_id", "state", "default_tags"};
+  AddDockerImageStateOnlyFields(kImagesBlock, f);
+  return f;
+}
+
+// The API body from planned values, with the passwords from the config.
+absl::StatusOr<InstancePoolSpec> SpecFrom(const schema::Block& block, const cty::Value& planned,
+                                          const cty::Value& config) {
+  json body = ToApiJson(block, planned, PoolStateOnlyFields());
+  if (body.contains(kImagesBlock)) {
+    body[kImagesField] = body[kImagesBlock];
+    body.erase(kImagesBlock);
+    auto images = GetKnown(config, kImagesBlock);
+    for (size_t i = 0; images && i < images->Elements().size() && i < body[kImagesField].size(); ++i) {
+      auto auth = GetKnown(images->Elements()[i], "basic_auth");
+      auto password = auth ? GetString(*auth, "password") : std::nullopt;
+      if (password && body[kImagesField][i].contains("basic_auth")) {
+        log::RegisterSecret(*password);
+        body[kImagesField][i]["basic_auth"]["password"] = *password;
+      }
+    }
+  }
+  InstancePoolSpec spec;
+  try {
+    databricks::FromJson(body, spec);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("cannot build the pool request: ", e.what()));
+  }
+  return spec;
+}
+
+cty::Value ToState(const schema::Block& block, const InstancePoolInfo& info, const cty::Value& prior) {
+  json body = databricks::ToJson(static_cast<const InstancePoolSpec&>(info));
+  if (body.contains(kImagesField)) {
+    body[kImagesBlock] = body[kImagesField];
+    body.erase(kImagesField);
+  }
+  cty::Value v = FromApiJson(block, body, prior, PoolStateOnlyFields());
+  std::map<std::string, cty::Value> attrs = v.Attributes();
+  attrs["id"] = cty::Value::String(info.instance_pool_id);
+  attrs["instance_pool_id"] = cty::Value::String(info.instance_pool_id);
+  attrs["state"] = cty::Value::String(info.state.value_or("ACTIVE"));
+  std::map<std::string, cty::Value> tags;
+  for (const auto& [k, t] : info.default_tags.value_or(databricks::StringMap{})) tags[k] = cty::Value::String(t);
+  attrs["default_tags"] = cty::Value::Map(cty::Type::String(), tags);
+  return cty::Value::Object(v.type(), attrs);
+}
+
+bool IsGone(const absl::StatusOr<InstancePoolInfo>& info) {
+  if (!info.ok()) return info.status().code() == absl::StatusCode::kNotFound;
+  return info->state.value_or("") == "DELETED";
+}
+
+class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+ public:
+  std::string TypeName() const override { return "dcs_instance_pool"; }
+  const schema::Schema& GetSchema() const override { return schema_; }
+
+  void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
+    auto lo = GetInt(req.config, "min_idle_instances"), hi = GetInt(req.config, "max_capacity");
+    if (lo && hi && *lo > *hi) {
+      d.AddError("min_idle_instances exceeds max_capacity",
+                 absl::StrCat("The pool cannot keep ", *lo, " idle instances with max_capacity ", *hi,
+                              ". Raise max_capacity or lower min_idle_instances."),
+                 cty::Path::Root("min_idle_instances"));
+    }
+    if (auto versions = GetKnown(req.config, "preloaded_spark_versions"); versions && versions->Length() > 1) {
+      d.AddError("Too many preloaded runtimes", "A pool preloads at most one Spark version.",
+                 cty::Path::Root("preloaded_spark_versions"));
+    }
+    if (auto images = GetKnown(req.config, kImagesBlock)) {
+      for (size_t i = 0; i < images->Elements().size(); ++i) {
+        auto url = GetString(images->Elements()[i], "url");
+        if (url && IsFloatingImageTag(*url)) {
+          d.AddWarning("Image tag is not pinned",
+                       absl::StrCat("\"", *url, "\" uses `latest` or no tag; the pool keeps whatever it pulled "
+                                    "first. Pin a version tag or a digest."),
+                       cty::Path::Root(kImagesBlock).Index(i).Attr("url"));
+        }
+      }
+    }
+  }
+
+  // Create-only fields (including blocks, which carry no plan modifiers)
+  // replace the pool when they change.
+  void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    if (req.prior.IsNull() || req.planned.IsNull()) return;
+    for (const char* field : kCreateOnly) {
+      const cty::Value& before = req.prior.GetAttr(field);
+      const cty::Value& after = req.planned.GetAttr(field);
+      if (!after.IsKnown() || before.Equals(after)) continue;
+      // An optional+computed field left unset keeps whatever the server chose.
+      if (req.config.GetAttr(field).IsNull() && !schema_.block.FindBlock(field)) continue;
+      resp.requires_replace.push_back(cty::Path::Root(field));
+    }
+  }
+
+  void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    auto spec = SpecFrom(schema_.block, req.planned, req.config);
+    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot create the pool");
+    InstancePoolsApi api(*client);
+    auto id = api.Create(*spec, nullptr);
+    if (!id.ok()) return AddApiError(resp.diagnostics, id.status(), "Cannot create the instance pool");
+    log::Info("instance pool created", {{"instance_pool_id", *id}});
+    ReadInto(api, *id, req.planned, req.ctx, resp.new_state, resp.diagnostics);
+  }
+
+  void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {
+    auto id = GetString(req.state, "id");
+    if (!id) return;
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    InstancePoolsApi api(*client);
+    auto info = api.Get(*id, req.ctx.stop.get());
+    if (IsGone(info)) {
+      log::Warn("instance pool gone; it will be planned for creation", {{"instance_pool_id", *id}});
+      resp.new_state = cty::Value::Null(schema_.block.ImpliedType());
+      return;
+    }
+    if (!info.ok()) return AddApiError(resp.diagnostics, info.status(), "Cannot read instance pool " + *id);
+    resp.new_state = ToState(schema_.block, *info, req.state);
+  }
+
+  void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    const std::string id = GetString(req.prior, "id").value_or("");
+    auto spec = SpecFrom(schema_.block, req.planned, req.config);
+    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot update the pool");
+    InstancePoolsApi api(*client);
+    if (auto st = api.Edit(id, *spec, req.ctx.stop.get()); !st.ok()) {
+      return AddApiError(resp.diagnostics, st, "Cannot update instance pool " + id);
+    }
+    ReadInto(api, id, req.planned, req.ctx, resp.new_state, resp.diagnostics);
+  }
+
+  void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
+    auto id = GetString(req.prior, "id");
+    if (!id) return;
+    auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
+    if (!client) return;
+    InstancePoolsApi api(*client);
+    auto st = api.Delete(*id, req.ctx.stop.get());
+    if (!st.ok() && st.code() != absl::StatusCode::kNotFound) {
+      AddApiError(resp.diagnostics, st, "Cannot delete instance pool " + *id);
+    }
+  }
+
+  void ImportState(const fw::ImportRequest& req, fw::ImportResponse& resp) const override {
+    std::map<std::string, cty::Value> attrs;
+    attrs["id"] = cty::Value::String(req.id);
+    resp.state = cty::Value::Object(schema_.block.ImpliedType(), attrs);
+  }
+
+ private:
+  void ReadInto(InstancePoolsApi& api, const std::string& id, const cty::Value& planned, const fw::Context& ctx,
+                cty::Value& state, schema::Diagnostics& d) const {
+    auto info = api.Get(id, ctx.stop.get());
+    if (!info.ok()) return AddApiError(d, info.status(), "Cannot read instance pool " + id);
+    state = ToState(schema_.block, *info, planned);
+  }
+
+  schema::Schema schema_ = PoolSchema();
+};
+
+}  // namespace
+
+std::unique_ptr<framework::Resource> NewInstancePoolResource() { return std::make_unique<InstancePoolResource>(); }
+
+}  // namespace dcs::resources

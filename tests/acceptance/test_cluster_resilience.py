@@ -1,0 +1,109 @@
+"""dcs_cluster under a misbehaving workspace, with a real client against
+dcs-emulator: 20 % injected 429/503/connection resets while 30 clusters are
+created (no duplicates thanks to idempotency tokens), and an apply
+interrupted by SIGINT that the next apply converges from without orphans."""
+
+import os
+import signal
+import subprocess
+import time
+import unittest
+
+from emulator import Emulator, provider_block
+from harness import AcceptanceTest
+
+
+def clusters_config(count, start_name="fleet"):
+    return provider_block() + f"""
+resource "dcs_cluster" "fleet" {{
+  count                   = {count}
+  cluster_name            = "{start_name}-${{count.index}}"
+  spark_version           = "14.3.x-scala2.12"
+  node_type_id            = "Standard_DS3_v2"
+  num_workers             = 1
+  autotermination_minutes = 30
+  data_security_mode      = "SINGLE_USER"
+  single_user_name        = "emulator-user@example.com"
+  docker_image {{
+    url = "dcsacr.azurecr.io/base/runtime:14.3"
+  }}
+}}
+"""
+
+
+class FaultsTest(AcceptanceTest):
+
+    def setUp(self):
+        self.emu = Emulator(enable_dcs=True, start_delay_ms=300)
+        self.addCleanup(self.emu.stop)
+        # Short per-request timeouts and a generous retry budget.
+        self.extra_env = dict(self.emu.provider_env())
+        super().setUp()
+
+    def test_thirty_clusters_through_twenty_percent_faults(self):
+        self.ws.write_config(clusters_config(30))
+        self.ws.init()
+        # The emulator fires each rule on an exact fraction of the requests it
+        # matches; these rates keep the three from landing on the same
+        # requests, so about 23 % of all API calls fail.
+        self.emu.set_faults([
+            {"path": "/api/*", "kind": "429", "rate": 0.11, "retry_after_seconds": 1},
+            {"path": "/api/*", "kind": "503", "rate": 0.07},
+            {"path": "/api/*", "kind": "reset", "rate": 0.05},
+        ])
+        self.ws.apply("-parallelism=10")
+        faults = self.emu.admin("GET", "faults")
+        self.emu.clear_faults()
+        fired = sum(rule.get("fired", 0) for rule in faults["rules"])
+        matched = faults["rules"][0]["matched"]
+        self.assertGreaterEqual(fired / matched, 0.18, faults)  # the faults really happened
+        for rule in faults["rules"]:
+            self.assertGreater(rule["fired"], 0, faults)
+        clusters = self.emu.clusters()
+        self.assertEqual(len(clusters), 30, sorted(c["cluster_name"] for c in clusters))
+        self.assertEqual(len({c["cluster_name"] for c in clusters}), 30)
+        state_ids = {r["attributes"]["id"] for r in self.ws.state_pull()["resources"][0]["instances"]}
+        self.assertEqual(state_ids, {c["cluster_id"] for c in clusters})
+        self.assertEqual(self.ws.plan("-detailed-exitcode").code, 0)
+
+
+class InterruptTest(AcceptanceTest):
+
+    def setUp(self):
+        self.emu = Emulator(enable_dcs=True, start_delay_ms=4000)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+
+    def test_sigint_then_rerun_converges_without_orphans(self):
+        self.ws.write_config(clusters_config(4, "interrupted"))
+        self.ws.init()
+        proc = subprocess.Popen([self.ws.client, "apply", "-auto-approve", "-input=false", "-no-color"],
+                                cwd=self.ws.dir, env=self.ws.env, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        # Interrupt once the clusters exist and are still starting.
+        self.emu.wait_for(lambda: len(self.emu.clusters()) >= 4, timeout=60, what="4 clusters created")
+        proc.send_signal(signal.SIGINT)
+        try:
+            out, _ = proc.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            out, _ = proc.communicate()
+            self.fail(f"the client did not stop within 60 s of SIGINT:\n{out}")
+        self.assertNotEqual(proc.returncode, 0, out)
+        self.assertIn("interrupt", out.lower(), out)
+
+        self.emu.settings(start_delay_ms=200)
+        self.ws.apply()
+        clusters = self.emu.clusters()
+        live = [c for c in clusters if c["state"] not in ("TERMINATED", "TERMINATING")]
+        state_ids = {r["attributes"]["id"] for r in self.ws.state_pull()["resources"][0]["instances"]}
+        self.assertEqual(len(state_ids), 4)
+        # Every cluster the workspace holds is one the state knows: no orphans.
+        self.assertEqual({c["cluster_id"] for c in clusters}, state_ids, clusters)
+        self.assertEqual(len(live), 4)
+        self.assertEqual(self.ws.plan("-detailed-exitcode").code, 0)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,105 @@
+"""dcs_workspace_conf with a real client against dcs-emulator: create, no-op
+plan, in-place update, import, drift, key errors at plan, restore on destroy."""
+
+import json
+import unittest
+
+from emulator import Emulator, provider_block
+from harness import AcceptanceTest, Workspace
+
+
+def conf_config(enable_dcs="true", custom=None):
+    custom = custom if custom is not None else {"enableIpAccessLists": "true"}
+    body = "\n".join(f'    {k} = "{v}"' for k, v in custom.items())
+    return provider_block() + f"""
+resource "dcs_workspace_conf" "this" {{
+  enable_dcs = {enable_dcs}
+  custom_config = {{
+{body}
+  }}
+}}
+"""
+
+
+class WorkspaceConfTest(AcceptanceTest):
+
+    def setUp(self):
+        self.emu = Emulator(enable_dcs=False)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+
+    def conf(self, *keys):
+        return self.emu.api("GET", "/api/2.0/workspace-conf?keys=" + ",".join(keys))
+
+    def plan_changes(self):
+        """(exit code, resource_changes) of a saved plan."""
+        plan = self.ws.plan("-detailed-exitcode", "-out=tfplan")
+        self.assertIn(plan.code, (0, 2), plan.describe())
+        return plan.code, self.ws.show_json("tfplan").get("resource_changes", [])
+
+    def test_lifecycle_import_drift_and_restore(self):
+        self.ws.write_config(conf_config())
+        self.ws.init()
+        self.ws.apply()
+        self.assertEqual(self.conf("enableDcs", "enableIpAccessLists"),
+                         {"enableDcs": "true", "enableIpAccessLists": "true"})
+        self.assertEqual(self.ws.plan("-detailed-exitcode").code, 0)
+
+        # In place: a value changes, nothing is replaced.
+        self.ws.write_config(conf_config(custom={"enableIpAccessLists": "false"}))
+        code, changes = self.plan_changes()
+        self.assertEqual(code, 2)
+        self.assertEqual([c["change"]["actions"] for c in changes], [["update"]])
+        self.ws.apply()
+        self.assertEqual(self.conf("enableIpAccessLists"), {"enableIpAccessLists": "false"})
+
+        # Import into a fresh state: plans clean against the same config.
+        other = Workspace(extra_env=self.emu.provider_env())
+        self.addCleanup(other.close)
+        other.write_config(conf_config(custom={"enableIpAccessLists": "false"}))
+        other.init()
+        other.must("import", "-no-color", "dcs_workspace_conf.this", "enableDcs,enableIpAccessLists")
+        self.assertEqual(other.plan("-detailed-exitcode").code, 0, other.plan().describe())
+
+        # Out-of-band change: the plan shows exactly that key.
+        self.emu.drift("workspace_conf", patch={"enableDcs": "false"})
+        code, changes = self.plan_changes()
+        self.assertEqual(code, 2)
+        change = changes[0]["change"]
+        self.assertEqual(change["actions"], ["update"])
+        self.assertEqual(change["before"]["enable_dcs"], False)
+        self.assertEqual(change["after"]["enable_dcs"], True)
+        self.assertEqual(change["before"]["custom_config"], change["after"]["custom_config"])
+        self.ws.apply()
+
+        # Destroy puts back what was there before the first apply (never set).
+        self.ws.destroy()
+        after = self.conf("enableDcs", "enableIpAccessLists")
+        self.assertIn(after["enableDcs"], ("", None))
+        self.assertEqual(after["enableIpAccessLists"], "false",
+                         "enableIpAccessLists refuses an empty value, so it keeps its last value (with a warning)")
+
+    def test_unknown_key_fails_at_plan_on_that_key(self):
+        self.ws.write_config(conf_config(custom={"enableIpAccessLists": "true", "enableTeleporter": "true"}))
+        self.ws.init()
+        plan = self.ws.plan()
+        self.assertFails(plan, 'Workspace setting "enableTeleporter" rejected', "Invalid keys")
+        self.assertRegex(plan.output, r'\d+:\s+enableTeleporter = "true"')  # points at the key
+        # Refused at plan: nothing was written.
+        self.assertEqual(self.conf("enableIpAccessLists"), {"enableIpAccessLists": None})
+
+    def test_refused_value_fails_at_apply_on_that_key(self):
+        self.ws.write_config(conf_config(custom={"maxTokenLifetimeDays": "9999"}))
+        self.ws.init()
+        apply = self.ws.apply(check=False)
+        self.assertFails(apply, 'Workspace setting "maxTokenLifetimeDays" rejected', "not allowed")
+
+    def test_enable_dcs_in_custom_config_is_refused(self):
+        self.ws.write_config(conf_config(custom={"enableDcs": "true"}))
+        self.ws.init()
+        self.assertFails(self.ws.validate(), "enableDcs belongs in enable_dcs")
+
+
+if __name__ == "__main__":
+    unittest.main()
