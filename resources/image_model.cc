@@ -106,8 +106,7 @@ schema::Schema ImageSchema() {
                           .block = schema::MakeBlock({
                               Attribute{.name = "address", .type = S(), .description = "Registry host the credentials are for (default: the registry of `name`)."},
                               Attribute{.name = "username", .type = S(), .description = "User name."},
-                              Attribute{.name = "password", .type = S(), .description = "Password or token, stored in state as a sensitive value. Prefer `password_wo` on clients that support write-only attributes (Terraform >= 1.11, OpenTofu >= 1.11).", .sensitive = true},
-                              Attribute{.name = "password_wo", .type = S(), .description = "Password or token, write-only: never stored in plan or state. Refresh then checks the tag with the provider's `registry_auth` or `~/.docker/config.json`.", .write_only = true},
+                              Attribute{.name = "password", .type = S(), .description = "Password or token. Write-only on clients that support it (Terraform >= 1.11, OpenTofu >= 1.11): never stored in plan or state, and refresh then checks the tag with the provider's `registry_auth` or `~/.docker/config.json`. Older clients keep it in state as a sensitive value.", .sensitive = true, .write_only = true},
                           }, {}, "Credentials for pushing to (and reading from) the registry."), .max_items = 1},
       schema::NestedBlock{.name = "retention", .nesting = schema::Nesting::kList,
                           .block = schema::MakeBlock({
@@ -151,8 +150,7 @@ ImageModel ImageModelFrom(const cty::Value& o) {
   if (auto auth = SingleBlock(o, "registry_auth")) {
     m.auth_address = GetString(*auth, "address").value_or("");
     m.credentials.username = GetString(*auth, "username").value_or("");
-    m.credentials.password =
-        GetString(*auth, "password_wo").value_or(GetString(*auth, "password").value_or(""));
+    m.credentials.password = GetString(*auth, "password").value_or("");
   }
   if (auto r = SingleBlock(o, "retention")) {
     RetentionSpec spec;

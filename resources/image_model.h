@@ -32,7 +32,7 @@ struct ImageModel {
   bool keep_remotely = true;
   bool retention_dry_run = false;
   std::optional<RetentionSpec> retention;
-  ExplicitCredentials credentials;  // registry_auth: password or password_wo
+  ExplicitCredentials credentials;  // registry_auth (the password may be absent: write-only)
   std::string auth_address;         // registry_auth.address ("" = the name's registry)
 
   // The registry host and repository path of `name`.

@@ -187,7 +187,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
       resp.diagnostics.AddWarning(
           "Cannot check the image tag in the registry",
           absl::StrCat(head.status().message(), "\n\nRefresh has no password for ", registry->host,
-                       " (a write-only `password_wo` is not kept in state): add a `registry_auth` entry "
+                       " (a write-only `password` is not kept in state): add a `registry_auth` entry "
                        "for it to the provider block or log in with `docker login`. The state is kept as it was."),
           Path::Root("registry_auth"));
       return;

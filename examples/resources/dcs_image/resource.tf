@@ -22,7 +22,7 @@ resource "dcs_image" "golden" {
 
   registry_auth {
     username    = "00000000-0000-0000-0000-000000000000"
-    password_wo = var.registry_password # write-only: never stored in state
+    password = var.registry_password # write-only on Terraform/OpenTofu >= 1.11
   }
 
   retention {

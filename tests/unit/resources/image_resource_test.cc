@@ -46,15 +46,15 @@ TEST(ImageSchemaTest, SchemasOfTheProviderAreValid) {
   EXPECT_NE(std::find(types.begin(), types.end(), "dcs_acr_retention_policy"), types.end());
   const auto* auth = ImageSchema().block.FindBlock("registry_auth");
   ASSERT_NE(auth, nullptr);
+  // Write-only where the client supports it, sensitive otherwise (the engine degrades it).
   EXPECT_TRUE(auth->block->FindAttribute("password")->sensitive);
-  EXPECT_TRUE(auth->block->FindAttribute("password_wo")->write_only);
+  EXPECT_TRUE(auth->block->FindAttribute("password")->write_only);
 }
 
-TEST(ImageModelTest, ReadsConfigAndPrefersTheWriteOnlyPassword) {
+TEST(ImageModelTest, ReadsConfig) {
   const cty::Type auth_type = ImageSchema().block.FindBlock("registry_auth")->block->ImpliedType();
   Value auth = Value::Object(auth_type, {{"username", Value::String("u")},
-                                         {"password", Value::String("sensitive")},
-                                         {"password_wo", Value::String("write-only")}});
+                                         {"password", Value::String("pw")}});
   ImageModel m = ImageModelFrom(Config({{"name", Value::String("127.0.0.1:5000/team/app")},
                                         {"tags", Strings({"v1", "prod"})},
                                         {"context", Value::String("/ctx")},
@@ -65,7 +65,7 @@ TEST(ImageModelTest, ReadsConfigAndPrefersTheWriteOnlyPassword) {
   EXPECT_EQ(m.dockerfile, "Dockerfile");
   EXPECT_TRUE(m.keep_remotely);
   EXPECT_EQ(m.credentials.username, "u");
-  EXPECT_EQ(m.credentials.password, "write-only");
+  EXPECT_EQ(m.credentials.password, "pw");
   EXPECT_FALSE(m.retention.has_value());
   EXPECT_EQ(DigestOfRepoDigest("r/a@sha256:ab"), "sha256:ab");
   EXPECT_EQ(DigestOfRepoDigest("r/a"), "");
