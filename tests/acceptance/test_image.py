@@ -267,3 +267,49 @@ class ImageRetentionTest(AcceptanceTest):
         self.assertIsNone(self.reg.head_digest(self.repo, first), "the untagged manifest must be gone")
         self.assertEqual(self.reg.tags(self.repo), sorted(newest5 + ["prod", "build"]))
         self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+
+class GoldenImageStackTest(AcceptanceTest):
+    """examples/stacks/golden-image: the image and the pool/cluster pinned to its
+    digest in one plan, against dcs-emulator, the private dockerd and the
+    plain registry."""
+
+    def setUp(self):
+        from emulator import Emulator
+        self.emu = Emulator(enable_dcs=False)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+
+    def test_cluster_runs_the_digest_that_was_built(self):
+        import shutil
+        stack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "examples", "stacks", "golden-image")
+        shutil.copy(os.path.join(stack, "main.tf"), self.ws.path("main.tf"))
+        shutil.copytree(os.path.join(stack, "image"), self.ws.path("image"))
+        shutil.copy("/bin/busybox", self.ws.path("image", "busybox"))
+        tag = f"{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        args = ("-var", f"registry={ENV.plain}", "-var", f"tag={tag}")
+        self.ws.init()
+        self.ws.apply(*args)
+        image = self.ws.outputs()["image"]
+        digest = Registry(ENV.plain).head_digest("ml/golden", tag)
+        self.assertEqual(image, f"{ENV.plain}/ml/golden@{digest}")
+        clusters = [c for c in self.emu.clusters() if c["cluster_name"] == "golden"]
+        self.assertEqual(len(clusters), 1)
+        self.assertEqual(clusters[0]["docker_image"]["url"], image)
+        pools = [p for p in self.emu.pools() if p["instance_pool_name"] == "golden-gpu"]
+        self.assertEqual(pools[0]["preloaded_docker_images"][0]["url"], image)
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode", *args), 0)
+
+        # A file that reaches the build: the plan rebuilds the image and rolls
+        # the new digest out to the pool and the cluster.
+        with open(self.ws.path("image", "golden.txt"), "w") as f:
+            f.write("golden image v2\n")
+        plan = self.ws.plan("-detailed-exitcode", *args)
+        self.assertSucceeds(plan, 2)
+        for address in ("dcs_image.golden", "dcs_cluster.golden"):
+            self.assertIn(f"# {address} will be updated in-place", plan.stdout)
+        # A pool's preloaded images cannot be edited in place.
+        self.assertIn("# dcs_instance_pool.gpu must be replaced", plan.stdout)
+        self.ws.destroy(*args)
