@@ -77,6 +77,7 @@ void EmulatorServer::RegisterRoutes() {
   RegisterWorkspaceConfRoutes(router_, ctx_);
   RegisterSecretRoutes(router_, ctx_);
   RegisterAiRuntimeRoutes(router_, ctx_);
+  RegisterArmRoutes(router_, ctx_);
   RegisterAdminRoutes(router_, &store_, &faults_, &log_);
 }
 

@@ -24,6 +24,8 @@ void RegisterSecretRoutes(Router& router, ServiceContext& ctx);
 // The AI Runtime image-registration service (POST /api/2.0/ai-compute-manager/images,
 // images:get, images:checkImageAccess, …); see air_extension.cc.
 void RegisterAiRuntimeRoutes(Router& router, ServiceContext& ctx);
+// Azure Resource Manager container registries + Entra ID client credentials (arm.cc).
+void RegisterArmRoutes(Router& router, ServiceContext& ctx);
 
 }  // namespace dcs::emulator
 
