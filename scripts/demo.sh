@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
 # The main job: installs what is missing, builds the provider, dcs-emulator and
-# the pinned OpenTofu, starts the emulator (a local Databricks workspace on
-# 127.0.0.1), then runs `tofu init` + `tofu apply` of the gpu-nlp stack
-# (examples/stacks/gpu-nlp: workspace conf, a pool preloading the image, a GPU
-# cluster running it) from a local filesystem mirror, exactly as a user would,
-# and shows that a second plan has no changes.
+# the pinned OpenTofu, and starts the stand-ins on 127.0.0.1: dcs-emulator (a
+# Databricks workspace), a private dockerd and a registry (Debian's
+# docker-registry). Then, from a local filesystem mirror, exactly as a user would:
+#  1. examples/stacks/golden-image: dcs_image builds an image FROM scratch
+#     (busybox-static, with a RUN step) and pushes it; a pool and a cluster run
+#     it pinned to the registry's digest;
+#  2. examples/stacks/gpu-nlp with that digest-pinned url: workspace conf, a GPU
+#     pool preloading the image, a GPU cluster running it with registry
+#     credentials from a secret scope.
+# Each stack: init, apply, a second plan with no changes, destroy.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${DCS_BUILD_DIR:-$repo/build}
@@ -46,6 +51,13 @@ api -X POST "$url/api/2.0/secrets/put" -d '{"scope":"acr","key":"username","stri
 api -X POST "$url/api/2.0/secrets/put" -d '{"scope":"acr","key":"password","string_value":"demo-registry-password"}' >/dev/null
 echo "== secret scope acr (username, password) created in the workspace"
 
+# The build engine and the registry.
+docker_env=$(bash "$repo/scripts/start-docker.sh")
+registry_env=$(bash "$repo/scripts/start-registry.sh")
+docker_host=$(printf '%s\n' "$docker_env" | sed -n 's/^DOCKER_HOST=//p')
+registry=$(printf '%s\n' "$registry_env" | sed -n 's/^REGISTRY_PLAIN=//p')
+echo "== dockerd at $docker_host, registry at $registry"
+
 # A filesystem mirror holding the freshly built provider, for both hostnames
 # that "dcslabs/dcs" can expand to.
 for host in registry.opentofu.org registry.terraform.io; do
@@ -62,19 +74,38 @@ provider_installation {
 CFG
 export TF_CLI_CONFIG_FILE="$work/cli.tfrc" TF_IN_AUTOMATION=1 CHECKPOINT_DISABLE=1
 
+tofu_run() { "$tofu" "$@" -input=false -no-color </dev/null; }
+
+# 1. The golden image, built and pushed, and compute pinned to its digest.
+mkdir -p "$work/golden"
+cp -r "$repo/examples/stacks/golden-image/." "$work/golden/"
+cp "$(command -v busybox || echo /bin/busybox)" "$work/golden/image/busybox"
+cd "$work/golden"
+golden_vars=(-var "registry=$registry" -var "docker_host=$docker_host" -var "tag=demo-$(date +%s)")
+echo "== [golden-image] tofu init (from the local mirror)"
+tofu_run init
+echo "== [golden-image] tofu apply: build, push, pool + cluster on the digest"
+tofu_run apply -auto-approve "${golden_vars[@]}"
+image=$(tofu_run output -raw image)
+echo "== [golden-image] tofu plan (expect: no changes)"
+tofu_run plan -detailed-exitcode "${golden_vars[@]}"
+
+# 2. The seed's NLP stack on that image.
 mkdir "$work/stack"
 cp "$repo/examples/stacks/gpu-nlp/main.tf" "$work/stack/main.tf"
 cd "$work/stack"
-echo "== tofu init (from the local mirror)"
-"$tofu" init -input=false -no-color </dev/null
-echo "== tofu apply (examples/stacks/gpu-nlp)"
-"$tofu" apply -input=false -auto-approve -no-color </dev/null
-echo "== tofu output"
-"$tofu" output -no-color </dev/null
-echo "== tofu plan (expect: no changes)"
-"$tofu" plan -input=false -no-color -detailed-exitcode </dev/null
+echo "== [gpu-nlp] tofu init (from the local mirror)"
+tofu_run init
+echo "== [gpu-nlp] tofu apply with image_url = $image"
+tofu_run apply -auto-approve -var "image_url=$image"
+echo "== [gpu-nlp] tofu output"
+tofu_run output
+echo "== [gpu-nlp] tofu plan (expect: no changes)"
+tofu_run plan -detailed-exitcode -var "image_url=$image"
 echo "== the workspace now holds"
 curl -sS --noproxy '*' -H "Authorization: Bearer $token" "$url/api/2.1/clusters/list" |
   python3 -c 'import json,sys; [print(" ", c["cluster_id"], c["cluster_name"], c["state"], c["docker_image"]["url"]) for c in json.load(sys.stdin).get("clusters", [])]'
-echo "== tofu destroy"
-"$tofu" destroy -input=false -auto-approve -no-color </dev/null
+echo "== tofu destroy (both stacks)"
+tofu_run destroy -auto-approve -var "image_url=$image"
+cd "$work/golden"
+tofu_run destroy -auto-approve "${golden_vars[@]}"
