@@ -86,7 +86,7 @@ echo "== [golden-image] tofu init (from the local mirror)"
 tofu_run init
 echo "== [golden-image] tofu apply: build, push, pool + cluster on the digest"
 tofu_run apply -auto-approve "${golden_vars[@]}"
-image=$(tofu_run output -raw image)
+image=$("$tofu" output -no-color -raw image </dev/null)
 echo "== [golden-image] tofu plan (expect: no changes)"
 tofu_run plan -detailed-exitcode "${golden_vars[@]}"
 
@@ -99,7 +99,7 @@ tofu_run init
 echo "== [gpu-nlp] tofu apply with image_url = $image"
 tofu_run apply -auto-approve -var "image_url=$image"
 echo "== [gpu-nlp] tofu output"
-tofu_run output
+"$tofu" output -no-color </dev/null
 echo "== [gpu-nlp] tofu plan (expect: no changes)"
 tofu_run plan -detailed-exitcode -var "image_url=$image"
 echo "== the workspace now holds"
