@@ -2,6 +2,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "emulator/air_images.h"
 #include "emulator/api_error.h"
 #include "emulator/cluster_lifecycle.h"
 #include "emulator/ids.h"
@@ -19,6 +20,9 @@ Json StateDump(const Workspace& ws) {
     }
   }
   j.erase("oauth_tokens");
+  for (auto& [image, credentials] : j["settings"]["air_private_images"].items()) {
+    credentials = absl::StrCat("[REDACTED ", credentials.get<std::string>().size(), " bytes]");
+  }
   Json rendered = Json::object();
   for (const auto& [id, c] : ws.clusters) rendered[id] = RenderCluster(c, ws, true);
   j["rendered_clusters"] = rendered;
@@ -92,9 +96,20 @@ absl::StatusOr<Reply> SettingsRoute(Store* store, const ApiRequest& req) {
       if (req.body.contains("failing_images")) {
         s.failing_images = req.body["failing_images"].get<std::set<std::string>>();
       }
+      s.air_step_delay_ms = req.body.value("air_step_delay_ms", s.air_step_delay_ms);
+      if (req.body.contains("air_private_images")) {
+        s.air_private_images = req.body["air_private_images"].get<std::map<std::string, std::string>>();
+      }
+      if (req.body.contains("air_image_digests")) {
+        s.air_image_digests = req.body["air_image_digests"].get<std::map<std::string, std::string>>();
+      }
       ws.Touch();
     }
-    return Reply::Ok(Json(ws.settings));
+    Json out = ws.settings;
+    for (auto& [image, credentials] : out["air_private_images"].items()) {
+      credentials = absl::StrCat("[REDACTED ", credentials.get<std::string>().size(), " bytes]");
+    }
+    return Reply::Ok(out);
   });
 }
 
@@ -110,10 +125,13 @@ absl::Status ApplyDrift(Workspace& ws, const Json& req) {
     s = DriftPool(ws, id, req);
   } else if (resource == "workspace_conf") {
     s = DriftConf(ws, req);
+  } else if (resource == "air_image") {
+    s = DriftAirImage(ws, req);
   } else if (resource == "secret_scope" && req.value("delete", false)) {
     s = ws.scopes.erase(id) ? absl::OkStatus() : NotFound(absl::StrCat("Scope ", id, " does not exist!"));
   } else {
-    s = InvalidParameter("drift resource must be cluster, pool, workspace_conf or secret_scope (delete)");
+    s = InvalidParameter(
+        "drift resource must be cluster, pool, workspace_conf, air_image or secret_scope (delete)");
   }
   if (s.ok()) ws.Touch();
   return s;
@@ -127,6 +145,7 @@ void RegisterAdminRoutes(Router& router, Store* store, FaultInjector* faults, Re
   router.Add("GET", p + "state", [store](const ApiRequest&) {
     return store->Run([](Workspace& ws) -> absl::StatusOr<Reply> {
       AdvanceAll(ws, NowMs());
+      AdvanceAllAirImages(ws, NowMs());
       return Reply::Ok(StateDump(ws));
     });
   }, Access::kPublic);

@@ -50,6 +50,7 @@ absl::Status ApplyFlag(const std::string& name, const std::string& value, Server
   if (name == "start-delay-ms" && numeric) { o.start_delay_ms = n; return absl::OkStatus(); }
   if (name == "terminate-delay-ms" && numeric) { o.terminate_delay_ms = n; return absl::OkStatus(); }
   if (name == "resize-delay-ms" && numeric) { o.resize_delay_ms = n; return absl::OkStatus(); }
+  if (name == "air-step-delay-ms" && numeric) { o.air_step_delay_ms = n; return absl::OkStatus(); }
   if (name == "state-file") { o.state_file = value; return absl::OkStatus(); }
   if (name == "request-log") { o.request_log_path = value; return absl::OkStatus(); }
   if (name == "tls-cert-out") { o.tls_cert_out = value; o.tls = true; return absl::OkStatus(); }
@@ -79,7 +80,7 @@ absl::Status ApplyFlag(const std::string& name, const std::string& value, Server
 std::string Usage() {
   return "usage: dcs-emulator [--port N] [--token TOKEN[=USER]]... [--user NAME]\n"
          "  [--oauth-client ID:SECRET]... [--enable-dcs] [--state-file PATH] [--request-log PATH]\n"
-         "  [--start-delay-ms N] [--terminate-delay-ms N] [--resize-delay-ms N]\n"
+         "  [--start-delay-ms N] [--terminate-delay-ms N] [--resize-delay-ms N] [--air-step-delay-ms N]\n"
          "  [--fault KIND:RATE[:PATH[:LATENCY_MS]]]... [--faults-json JSON] [--rate-limit RPS[:PATH]]...\n"
          "  [--tls] [--tls-cert-out PATH] [--threads N] [--max-body-bytes N] [--legacy-not-found]";
 }

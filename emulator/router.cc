@@ -29,11 +29,29 @@ void Router::AddBothVersions(const std::string& method, const std::string& suffi
   Add(method, "/api/2.1/" + suffix, std::move(handler));
 }
 
+void Router::AddPrefix(const std::string& method, const std::string& prefix, Handler handler,
+                       Access access, bool json_body) {
+  prefixes_[prefix][method] = Route{std::move(handler), access, json_body};
+}
+
 const Route* Router::Find(const std::string& method, const std::string& path,
                           bool* path_known) const {
   auto p = routes_.find(path);
   *path_known = p != routes_.end();
-  if (!*path_known) return nullptr;
+  if (!*path_known) {
+    const std::map<std::string, Route>* best = nullptr;
+    size_t best_len = 0;
+    for (const auto& [prefix, methods] : prefixes_) {
+      if (path.rfind(prefix, 0) == 0 && prefix.size() >= best_len) {
+        best = &methods;
+        best_len = prefix.size();
+      }
+    }
+    if (best == nullptr) return nullptr;
+    *path_known = true;
+    auto m = best->find(method);
+    return m == best->end() ? nullptr : &m->second;
+  }
   auto m = p->second.find(method);
   return m == p->second.end() ? nullptr : &m->second;
 }

@@ -64,12 +64,17 @@ class Router {
            Access access = Access::kAuthenticated, bool json_body = true);
   // Registers the same handler under /api/2.0/<suffix> and /api/2.1/<suffix>.
   void AddBothVersions(const std::string& method, const std::string& suffix, Handler handler);
+  // A route for every path starting with `prefix` (e.g. ARM resource ids);
+  // exact routes win, then the longest prefix.
+  void AddPrefix(const std::string& method, const std::string& prefix, Handler handler,
+                 Access access = Access::kAuthenticated, bool json_body = true);
 
   // nullptr when nothing matches; *path_known tells 404-by-path from wrong method.
   const Route* Find(const std::string& method, const std::string& path, bool* path_known) const;
 
  private:
   std::map<std::string, std::map<std::string, Route>> routes_;  // path -> method -> route
+  std::map<std::string, std::map<std::string, Route>> prefixes_;  // prefix -> method -> route
 };
 
 }  // namespace dcs::emulator

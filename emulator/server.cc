@@ -77,6 +77,7 @@ void EmulatorServer::RegisterRoutes() {
   RegisterWorkspaceConfRoutes(router_, ctx_);
   RegisterSecretRoutes(router_, ctx_);
   RegisterAiRuntimeRoutes(router_, ctx_);
+  RegisterArmRoutes(router_, ctx_);
   RegisterAdminRoutes(router_, &store_, &faults_, &log_);
 }
 
@@ -88,6 +89,7 @@ absl::Status EmulatorServer::ApplyStartupSettings() {
     if (options_.start_delay_ms) s.start_delay_ms = *options_.start_delay_ms;
     if (options_.terminate_delay_ms) s.terminate_delay_ms = *options_.terminate_delay_ms;
     if (options_.resize_delay_ms) s.resize_delay_ms = *options_.resize_delay_ms;
+    if (options_.air_step_delay_ms) s.air_step_delay_ms = *options_.air_step_delay_ms;
     if (options_.enable_dcs && !ws.conf.count("enableDcs")) ws.conf["enableDcs"] = "true";
     ws.Touch();
     return true;

@@ -35,7 +35,7 @@ struct ServerOptions {
   AuthConfig auth;
   nlohmann::json faults = nlohmann::json::object();
   // Applied over the loaded state at start (flags win over the state file).
-  std::optional<int64_t> start_delay_ms, terminate_delay_ms, resize_delay_ms;
+  std::optional<int64_t> start_delay_ms, terminate_delay_ms, resize_delay_ms, air_step_delay_ms;
   bool enable_dcs = false;            // set enableDcs=true at start
 };
 

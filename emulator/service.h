@@ -21,10 +21,11 @@ void RegisterClusterRoutes(Router& router, ServiceContext& ctx);
 void RegisterPoolRoutes(Router& router, ServiceContext& ctx);
 void RegisterWorkspaceConfRoutes(Router& router, ServiceContext& ctx);
 void RegisterSecretRoutes(Router& router, ServiceContext& ctx);
-// Extension point for the AI Runtime image-registration service
-// (POST /api/2.0/ai-compute-manager/images, images:get, images:checkImageAccess).
-// Currently registers nothing; see air_extension.cc.
+// The AI Runtime image-registration service (POST /api/2.0/ai-compute-manager/images,
+// images:get, images:checkImageAccess, …); see air_extension.cc.
 void RegisterAiRuntimeRoutes(Router& router, ServiceContext& ctx);
+// Azure Resource Manager container registries + Entra ID client credentials (arm.cc).
+void RegisterArmRoutes(Router& router, ServiceContext& ctx);
 
 }  // namespace dcs::emulator
 

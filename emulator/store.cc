@@ -23,7 +23,8 @@ bool Workspace::DcsEnabled() const {
 
 void to_json(Json& j, const Workspace& ws) {
   j = Json{{"clusters", ws.clusters}, {"pools", ws.pools},         {"conf", ws.conf},
-           {"scopes", ws.scopes},     {"oauth_tokens", ws.oauth_tokens}, {"settings", ws.settings}};
+           {"scopes", ws.scopes},     {"oauth_tokens", ws.oauth_tokens}, {"settings", ws.settings},
+           {"air_images", ws.air_images}};
 }
 
 void from_json(const Json& j, Workspace& ws) {
@@ -34,6 +35,7 @@ void from_json(const Json& j, Workspace& ws) {
   fresh.scopes = j.value("scopes", fresh.scopes);
   fresh.oauth_tokens = j.value("oauth_tokens", fresh.oauth_tokens);
   fresh.settings = j.value("settings", fresh.settings);
+  fresh.air_images = j.value("air_images", fresh.air_images);
   ws = std::move(fresh);
 }
 

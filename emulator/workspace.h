@@ -71,15 +71,47 @@ struct OAuthToken {
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OAuthToken, principal, expires_ms)
 
+// One user's registration of one image with the AI Runtime image service
+// (reference §7). The outcome of the pull is decided when the registration is
+// submitted and revealed when the import finishes.
+struct AirImage {
+  std::string docker_image_url;   // normalised, as submitted
+  std::string state = "PENDING";  // PENDING -> IMPORTING -> AVAILABLE | FAILED
+  int64_t deadline_ms = 0;        // end of the current transitional state; 0 = steady
+  std::string credentials_scope, credentials_key;
+  std::string outcome = "AVAILABLE";  // final state once imported
+  std::string outcome_message;        // status_message of a FAILED outcome
+  std::string outcome_sha256;         // manifest digest of an AVAILABLE outcome
+  std::string manifest_sha256;        // shown once AVAILABLE
+  std::string status_message;
+  int64_t create_time = 0;
+  int64_t update_time = 0;
+};
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AirImage, docker_image_url, state, deadline_ms,
+                                                credentials_scope, credentials_key, outcome,
+                                                outcome_message, outcome_sha256, manifest_sha256,
+                                                status_message, create_time, update_time)
+
 // Knobs tests change at run time (admin endpoint); persisted with the state.
 struct Settings {
   int64_t start_delay_ms = 3000;      // PENDING/RESTARTING -> RUNNING
   int64_t terminate_delay_ms = 1000;  // TERMINATING -> TERMINATED
   int64_t resize_delay_ms = 1000;     // RESIZING -> RUNNING
-  std::set<std::string> failing_images;  // docker urls whose pull fails at launch
+  // Docker urls whose pull fails: at cluster launch, and for AI Runtime
+  // registrations (matched by normalised url or by repository).
+  std::set<std::string> failing_images;
+  // AI Runtime image service: time spent in PENDING and again in IMPORTING.
+  int64_t air_step_delay_ms = 300;
+  // Private images (normalised url or repository) -> the "username:password"
+  // their registry accepts. Every other image is public.
+  std::map<std::string, std::string> air_private_images;
+  // Normalised url -> manifest digest (64 hex) its tag currently resolves to;
+  // default: derived from the url. Changing it simulates a new push.
+  std::map<std::string, std::string> air_image_digests;
 };
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(Settings, start_delay_ms, terminate_delay_ms,
-                                                resize_delay_ms, failing_images)
+                                                resize_delay_ms, failing_images, air_step_delay_ms,
+                                                air_private_images, air_image_digests)
 
 struct Workspace {
   std::map<std::string, Cluster> clusters;
@@ -87,6 +119,8 @@ struct Workspace {
   std::map<std::string, std::string> conf;   // workspace-conf keys ever written
   std::map<std::string, SecretScope> scopes;
   std::map<std::string, OAuthToken> oauth_tokens;
+  // AI Runtime image registrations: principal -> normalised url -> registration.
+  std::map<std::string, std::map<std::string, AirImage>> air_images;
   Settings settings;
   bool dirty = false;  // transient: set by any change that must be persisted
 

@@ -11,6 +11,45 @@ using schema::Attribute;
 using schema::Mode;
 namespace fw = framework;
 
+// Docker, registry and ARM settings of dcs_image / dcs_acr_retention_policy.
+void AddContainerSettings(schema::Schema& s) {
+  const cty::Type S = cty::Type::String();
+  auto& a = s.block.attributes;
+  a.push_back(Attribute{.name = "docker_host", .type = S, .description = "Docker Engine endpoint for `dcs_image` builds: `unix:///path/docker.sock` or `tcp://host:port`. Environment: `DOCKER_HOST` (default `unix:///var/run/docker.sock`)."});
+  a.push_back(Attribute{.name = "docker_cert_path", .type = S, .description = "Directory with `ca.pem`, `cert.pem` and `key.pem` for a TLS `tcp://` Docker host. Environment: `DOCKER_CERT_PATH`."});
+  a.push_back(Attribute{.name = "docker_tls_verify", .type = cty::Type::Bool(), .description = "Use TLS and verify the Docker host against `ca.pem`. Environment: `DOCKER_TLS_VERIFY`."});
+  a.push_back(Attribute{.name = "azure_resource_manager_endpoint", .type = S, .description = "Azure Resource Manager URL for `dcs_acr_retention_policy` (default `https://management.azure.com`). Environment: `ARM_RESOURCE_MANAGER_ENDPOINT`."});
+  a.push_back(Attribute{.name = "azure_authority_host", .type = S, .description = "Microsoft Entra ID authority for the client-credentials token (default `https://login.microsoftonline.com`). Environment: `AZURE_AUTHORITY_HOST`."});
+  s.block.blocks.push_back(schema::NestedBlock{
+      .name = "registry_auth",
+      .nesting = schema::Nesting::kList,
+      .block = schema::MakeBlock(
+          {
+              Attribute{.name = "address", .type = S, .mode = Mode::kRequired, .description = "Registry host, e.g. `myreg.azurecr.io` or `127.0.0.1:5000`."},
+              Attribute{.name = "username", .type = S, .mode = Mode::kRequired, .description = "User name."},
+              Attribute{.name = "password", .type = S, .mode = Mode::kRequired, .description = "Password or token.", .sensitive = true},
+          },
+          {}, "Credentials for a registry, used by `dcs_image` when the resource gives none (before `~/.docker/config.json`)."),
+  });
+}
+
+void ConfigureContainerSettings(const cty::Value& c, ProviderConfig& config) {
+  config.docker_host = GetString(c, "docker_host");
+  config.docker_cert_path = GetString(c, "docker_cert_path");
+  config.docker_tls_verify = GetBool(c, "docker_tls_verify");
+  config.azure_resource_manager_endpoint = GetString(c, "azure_resource_manager_endpoint");
+  config.azure_authority_host = GetString(c, "azure_authority_host");
+  if (auto list = GetKnown(c, "registry_auth")) {
+    for (const auto& e : list->Elements()) {
+      ProviderConfig::RegistryCredential cred{GetString(e, "address").value_or(""),
+                                              GetString(e, "username").value_or(""),
+                                              GetString(e, "password").value_or("")};
+      log::RegisterSecret(cred.password);
+      config.registry_auth.push_back(std::move(cred));
+    }
+  }
+}
+
 schema::Schema ProviderSchema() {
   const cty::Type S = cty::Type::String();
   const cty::Type N = cty::Type::Number();
@@ -35,6 +74,7 @@ schema::Schema ProviderSchema() {
       Attribute{.name = "rate_limit", .type = N, .description = "Maximum API requests per second (default 15). Environment: `DATABRICKS_RATE_LIMIT`."},
       Attribute{.name = "skip_verify", .type = cty::Type::Bool(), .description = "Skip TLS certificate verification (insecure; for test workspaces only)."},
   };
+  AddContainerSettings(s);
   return s;
 }
 
@@ -65,6 +105,7 @@ class DcsProvider : public fw::Provider {
     config->retry_timeout_seconds = GetInt(c, "retry_timeout_seconds");
     if (auto rate = GetKnown(c, "rate_limit")) config->rate_limit = rate->AsNumber().ToDouble();
     config->skip_verify = GetBool(c, "skip_verify").value_or(false);
+    ConfigureContainerSettings(c, *config);
     config->terraform_version = req.terraform_version;
     config->provider_version = version_;
     if (config->skip_verify) {
@@ -82,6 +123,9 @@ class DcsProvider : public fw::Provider {
     out.push_back(NewWorkspaceConfResource());
     out.push_back(NewClusterResource());
     out.push_back(NewInstancePoolResource());
+    out.push_back(NewImageResource());
+    out.push_back(NewAcrRetentionPolicyResource());
+    out.push_back(NewAirImageRegistrationResource());
     return out;
   }
 

@@ -6,6 +6,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 
@@ -27,6 +28,19 @@ struct ProviderConfig {
   std::optional<int64_t> http_timeout_seconds, retry_timeout_seconds;
   std::optional<double> rate_limit;
   bool skip_verify = false;
+  // --- Docker / registry / Azure Resource Manager (dcs_image,
+  // dcs_acr_retention_policy). Unset = the environment (DOCKER_*, ARM_*,
+  // ~/.docker/config.json) decides when a resource needs them.
+  std::optional<std::string> docker_host, docker_cert_path;
+  std::optional<bool> docker_tls_verify;
+  struct RegistryCredential {
+    std::string address;  // registry host[:port]
+    std::string username, password;
+  };
+  std::vector<RegistryCredential> registry_auth;
+  std::optional<std::string> azure_resource_manager_endpoint, azure_authority_host;
+  // --- end of Docker / registry / ARM settings
+
   std::string terraform_version;
   std::string provider_version;  // for the User-Agent
 
@@ -47,6 +61,9 @@ std::unique_ptr<framework::Resource> NewInstancePoolResource();
 std::unique_ptr<framework::DataSource> NewCompatibilityMatrixDataSource();
 std::unique_ptr<framework::Function> NewCudaMinDriverFunction();
 std::unique_ptr<framework::Function> NewCudaCompatibleFunction();
+std::unique_ptr<framework::Resource> NewImageResource();
+std::unique_ptr<framework::Resource> NewAcrRetentionPolicyResource();
+std::unique_ptr<framework::Resource> NewAirImageRegistrationResource();
 
 }  // namespace dcs::resources
 

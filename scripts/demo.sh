@@ -38,6 +38,14 @@ case $url in http://127.0.0.1:*) ;; *) cat "$work/emulator.err" >&2; echo "dcs-e
 echo "== dcs-emulator at $url"
 export DATABRICKS_HOST="$url" DATABRICKS_TOKEN="$token"
 
+# What a workspace admin does once, outside Terraform: the secret scope the
+# stack's registry credentials refer to ({{secrets/acr/username}} …).
+api() { curl -sS --fail-with-body --noproxy '*' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' "$@"; }
+api -X POST "$url/api/2.0/secrets/scopes/create" -d '{"scope":"acr"}' >/dev/null
+api -X POST "$url/api/2.0/secrets/put" -d '{"scope":"acr","key":"username","string_value":"demo-puller"}' >/dev/null
+api -X POST "$url/api/2.0/secrets/put" -d '{"scope":"acr","key":"password","string_value":"demo-registry-password"}' >/dev/null
+echo "== secret scope acr (username, password) created in the workspace"
+
 # A filesystem mirror holding the freshly built provider, for both hostnames
 # that "dcslabs/dcs" can expand to.
 for host in registry.opentofu.org registry.terraform.io; do

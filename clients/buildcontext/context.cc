@@ -120,7 +120,7 @@ absl::StatusOr<Context> ListContext(const ContextOptions& options) {
         "the Dockerfile path ", options.dockerfile, " must be relative and inside the context"));
   }
   const std::string df_abs = options.root + "/" + dockerfile;
-  if (stat(df_abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+  if (options.dockerfile_in_context && (stat(df_abs.c_str(), &st) != 0 || !S_ISREG(st.st_mode))) {
     return absl::NotFoundError(absl::StrCat("Dockerfile ", df_abs, " not found"));
   }
   DCS_ASSIGN_OR_RETURN(IgnoreMatcher matcher, LoadIgnoreMatcher(options));

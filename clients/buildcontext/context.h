@@ -35,6 +35,9 @@ struct ContextEntry {
 struct ContextOptions {
   std::string root;                     // the context directory
   std::string dockerfile = "Dockerfile";  // path inside the context
+  // False when the Dockerfile is not a file of the context (an inline
+  // Dockerfile the caller adds to the tar itself): its existence is not checked.
+  bool dockerfile_in_context = true;
 };
 
 struct Context {

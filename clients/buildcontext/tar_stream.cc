@@ -137,6 +137,20 @@ bool TarStream::StartNextEntry() {
   return true;
 }
 
+// Queues the next in-memory file (header, content, padding); false at the end.
+bool TarStream::StartNextExtraFile() {
+  if (next_extra_ >= options_.extra_files.size()) return false;
+  const auto& [path, content] = options_.extra_files[next_extra_++];
+  ContextEntry e;
+  e.path = path;
+  e.type = EntryType::kFile;
+  e.mode = 0644;
+  e.size = content.size();
+  pending_ = TarHeader(e, options_.mtime.value_or(0)) + content + Padding(content.size());
+  pending_pos_ = 0;
+  return true;
+}
+
 long TarStream::ReadFileData(char* buffer, size_t size) {
   const size_t want = static_cast<size_t>(std::min<uint64_t>(size, file_left_));
   ssize_t n = read(fd_, buffer, want);
@@ -169,7 +183,7 @@ long TarStream::Read(char* buffer, size_t size) {
       long n = ReadFileData(buffer + out, size - out);
       if (n < 0) return -1;
       out += static_cast<size_t>(n);
-    } else if (!StartNextEntry()) {
+    } else if (!StartNextEntry() && !StartNextExtraFile()) {
       if (trailer_done_) break;
       pending_.assign(2 * kBlock, '\0');  // end-of-archive marker
       pending_pos_ = 0;

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -27,6 +28,9 @@ namespace dcs::buildcontext {
 
 struct TarOptions {
   std::optional<int64_t> mtime;  // when set, every entry gets this mtime
+  // In-memory regular files (path, content; mode 0644) appended after the
+  // entries, e.g. an inline Dockerfile.
+  std::vector<std::pair<std::string, std::string>> extra_files;
 };
 
 class TarStream {
@@ -46,6 +50,7 @@ class TarStream {
 
  private:
   bool StartNextEntry();
+  bool StartNextExtraFile();
   long ReadFileData(char* buffer, size_t size);
   void Fail(absl::Status status);
 
@@ -53,6 +58,7 @@ class TarStream {
   std::vector<ContextEntry> entries_;
   TarOptions options_;
   size_t next_ = 0;
+  size_t next_extra_ = 0;
   std::string pending_;  // header bytes / padding not yet handed out
   size_t pending_pos_ = 0;
   int fd_ = -1;

@@ -72,7 +72,8 @@ std::string UnreachableHint(const Endpoint& e) {
 std::string BuildQuery(const BuildOptions& o) {
   std::string q;
   for (const std::string& t : o.tags) AddParam(q, "t", t);
-  AddParam(q, "dockerfile", buildcontext::CleanPath(o.dockerfile));
+  AddParam(q, "dockerfile", o.dockerfile_inline.empty() ? buildcontext::CleanPath(o.dockerfile)
+                                                        : std::string(kInlineDockerfileName));
   if (!o.build_args.empty()) AddParam(q, "buildargs", JsonMap(o.build_args));
   if (!o.labels.empty()) AddParam(q, "labels", JsonMap(o.labels));
   if (!o.target.empty()) AddParam(q, "target", o.target);
@@ -205,9 +206,18 @@ absl::Status DockerClient::Negotiate() {
 }
 
 absl::StatusOr<BuildResult> DockerClient::Build(const BuildOptions& o) const {
-  DCS_ASSIGN_OR_RETURN(buildcontext::Context ctx,
-                       buildcontext::ListContext({o.context_dir, o.dockerfile}));
-  auto tar = std::make_shared<buildcontext::TarStream>(o.context_dir, std::move(ctx.entries));
+  const bool inline_df = !o.dockerfile_inline.empty();
+  DCS_ASSIGN_OR_RETURN(
+      buildcontext::Context ctx,
+      buildcontext::ListContext({o.context_dir, inline_df ? kInlineDockerfileName : o.dockerfile,
+                                 /*dockerfile_in_context=*/!inline_df}));
+  buildcontext::TarOptions tar_options;
+  if (inline_df) {
+    std::erase_if(ctx.entries, [](const buildcontext::ContextEntry& e) { return e.path == kInlineDockerfileName; });
+    tar_options.extra_files.emplace_back(kInlineDockerfileName, o.dockerfile_inline);
+  }
+  auto tar = std::make_shared<buildcontext::TarStream>(o.context_dir, std::move(ctx.entries),
+                                                       std::move(tar_options));
   http::Request req = NewRequest("POST", "/build" + BuildQuery(o));
   req.timeout = o.timeout;
   req.headers.emplace_back("Content-Type", "application/x-tar");

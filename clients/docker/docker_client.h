@@ -39,9 +39,15 @@ struct AuthConfig {
 // base64url (with padding) of the AuthConfig JSON; "{}" when empty.
 std::string EncodeAuthConfig(const AuthConfig& auth);
 
+// Name of the tar entry holding an inline Dockerfile.
+inline constexpr char kInlineDockerfileName[] = ".dcs-inline.Dockerfile";
+
 struct BuildOptions {
   std::string context_dir;
   std::string dockerfile = "Dockerfile";  // path inside the context
+  // When non-empty, the Dockerfile's text: sent as an extra tar entry named
+  // kInlineDockerfileName (the context's own files are left untouched).
+  std::string dockerfile_inline;
   std::vector<std::string> tags;          // "name[:tag]"
   std::map<std::string, std::string> build_args;
   std::map<std::string, std::string> labels;

@@ -184,6 +184,26 @@ absl::StatusOr<bool> RegistryClient::BlobExists(const std::string& repo,
   return Error(r, absl::StrCat("HEAD blob ", repo, "@", digest));
 }
 
+absl::StatusOr<std::string> RegistryClient::GetBlob(const std::string& repo,
+                                                    const std::string& digest,
+                                                    size_t max_bytes) const {
+  DCS_ASSIGN_OR_RETURN(
+      http::Response r,
+      Do(NewRequest("GET", absl::StrCat(base_url_, "/v2/", repo, "/blobs/", digest)),
+         Scope(repo, "pull")));
+  const std::string what = absl::StrCat("GET blob ", repo, "@", digest);
+  if (r.status != 200) return Error(r, what);
+  if (r.body.size() > max_bytes) {
+    return absl::OutOfRangeError(absl::StrCat("registry ", options_.host, ": ", what, " is larger than ",
+                                              max_bytes, " bytes"));
+  }
+  if (digest.rfind("sha256:", 0) == 0 && Sha256Digest(r.body) != digest) {
+    return absl::DataLossError(absl::StrCat("registry ", options_.host, ": ", what,
+                                            ": content does not match its digest (truncated or corrupt)"));
+  }
+  return r.body;
+}
+
 absl::StatusOr<std::string> RegistryClient::Retag(const std::string& repo, const std::string& from,
                                                   const std::string& to_tag) const {
   DCS_ASSIGN_OR_RETURN(Manifest m, GetManifest(repo, from));

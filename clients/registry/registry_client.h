@@ -96,6 +96,11 @@ class RegistryClient {
   // DELETE by digest (removes every tag pointing to it).
   absl::Status DeleteManifest(const std::string& repository, const std::string& digest) const;
   absl::StatusOr<bool> BlobExists(const std::string& repository, const std::string& digest) const;
+  // GET of a small blob (an image config), verified against `digest`.
+  // Errors: NotFound, DataLoss (truncated / digest mismatch), OutOfRange when
+  // larger than `max_bytes`.
+  absl::StatusOr<std::string> GetBlob(const std::string& repository, const std::string& digest,
+                                      size_t max_bytes = 4 << 20) const;
   // GET manifest `from` + PUT it as `to_tag` (no build); returns the digest.
   absl::StatusOr<std::string> Retag(const std::string& repository, const std::string& from,
                                     const std::string& to_tag) const;

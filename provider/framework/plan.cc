@@ -47,7 +47,9 @@ class Planner {
                        const cty::Value& proposed, const cty::Path& path) {
     cty::Value planned = proposed;
     if (a.write_only) {
-      planned = cty::Value::Null(a.ValueType());
+      // As proposed: the engine has nulled it already unless it is a
+      // sensitive write-only attribute of a client without write-only support.
+      planned = proposed;
     } else if (a.computed() && config.IsNull()) {
       if (a.default_value) {
         planned = *a.default_value;

@@ -1,5 +1,6 @@
 // The attribute plan pipeline, in a fixed, documented order:
-//   1. write-only attributes planned null;
+//   1. write-only attributes kept as proposed (the engine nulls them first,
+//      except sensitive ones for clients without write-only support);
 //   2. defaults for optional+computed attributes left null in config;
 //   3. computed attributes left null in config become unknown on create, and
 //      on update when the proposed object differs from the prior one;

@@ -211,6 +211,12 @@ import {{
         change = changes[0]["change"]
         self.assertEqual(change["actions"], ["update"])
         self.assertEqual((change["before"]["max_capacity"], change["after"]["max_capacity"]), (3, 10))
+        # Deleted out of band: planned for re-creation.
+        self.emu.api("POST", "/api/2.0/instance-pools/delete", {"instance_pool_id": new["instance_pool_id"]})
+        code, changes = self.saved_plan()
+        self.assertEqual([c["change"]["actions"] for c in changes], [["create"]])
+        self.ws.apply()
+        self.assertEqual(len(self.emu.pools()), 1)
         self.ws.destroy()
         self.assertEqual(self.emu.pools(), [])
 

@@ -67,6 +67,31 @@ class FaultsTest(AcceptanceTest):
         self.assertEqual(self.ws.plan("-detailed-exitcode").code, 0)
 
 
+class AdaptiveWaitTest(AcceptanceTest):
+    START_MS = 3000
+
+    def setUp(self):
+        self.emu = Emulator(enable_dcs=True, start_delay_ms=self.START_MS)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+
+    def test_running_is_seen_within_a_second_without_hammering(self):
+        self.ws.write_config(clusters_config(1, "waited"))
+        self.ws.init()
+        self.ws.apply()
+        log = self.emu.requests()["requests"]
+        [create] = [r for r in log if r["path"].endswith("/clusters/create")]
+        gets = [r for r in log if r["path"].endswith("/clusters/get") and r["seq"] > create["seq"]]
+        running_at = create["ts_ms"] + self.START_MS
+        seen = [g for g in gets if g["ts_ms"] >= running_at]
+        self.assertTrue(seen, gets)
+        # The first poll after the cluster became RUNNING came within a second.
+        self.assertLess(seen[0]["ts_ms"] - running_at, 1000 + 250, [g["ts_ms"] - create["ts_ms"] for g in gets])
+        # …and a 3 s start cost a handful of polls, not a busy loop.
+        self.assertLessEqual(len(gets), 12, [g["ts_ms"] - create["ts_ms"] for g in gets])
+
+
 class InterruptTest(AcceptanceTest):
 
     def setUp(self):

@@ -1,6 +1,8 @@
 # The seed's NLP demo as one stack: container services switched on, a GPU pool
 # that preloads the golden image, and a single-user GPU cluster running it with
-# registry credentials taken from a Databricks secret scope.
+# registry credentials taken from a Databricks secret scope (`acr`, keys
+# `username` and `password`, created beforehand, e.g. with
+# `databricks secrets put-secret acr password`).
 #
 #   DATABRICKS_HOST=… DATABRICKS_TOKEN=… tofu apply
 #   (scripts/demo.sh applies it against dcs-emulator)
@@ -25,9 +27,9 @@ variable "single_user_name" {
 }
 
 data "dcs_compatibility_matrix" "image" {
-  host_driver_version = "535.161.07"
-  cuda_version        = "12.1"
-  torch_version       = "2.3.1"
+  host_driver_version = "550.54.15"
+  cuda_version        = "12.4"
+  torch_version       = "2.5.1"
   spark_version       = "14.3.x-scala2.12"
   data_security_mode  = "SINGLE_USER"
 }

@@ -121,5 +121,28 @@ TEST(TarStreamOptions, PinnedMtimeGivesIdenticalArchives) {
   EXPECT_EQ(bytes[0], bytes[1]);
 }
 
+TEST(TarStreamOptions, ExtraFilesFollowTheContextEntries) {
+  testing::TempTree src;
+  src.Write("app.txt", "app");
+  // No Dockerfile in the directory: an inline one is added as an extra file.
+  auto ctx = ListContext({src.root(), ".inline.Dockerfile", /*dockerfile_in_context=*/false});
+  ASSERT_TRUE(ctx.ok()) << ctx.status();
+  TarOptions options;
+  options.extra_files.emplace_back(".inline.Dockerfile", "FROM scratch\nCOPY app.txt /\n");
+  TarStream tar(src.root(), ctx->entries, options);
+  testing::TempTree out;
+  const std::string archive = out.root() + "/ctx.tar";
+  ASSERT_TRUE(StreamTo(tar, archive, 100).ok()) << tar.status();
+  EXPECT_EQ(Shell("tar -tf " + archive + " 2>&1"), "app.txt\n.inline.Dockerfile\n");
+  EXPECT_EQ(Shell("tar -xOf " + archive + " .inline.Dockerfile"), "FROM scratch\nCOPY app.txt /\n");
+}
+
+TEST(TarStreamOptions, MissingDockerfileIsStillAnErrorByDefault) {
+  testing::TempTree src;
+  src.Write("app.txt", "app");
+  auto ctx = ListContext({src.root()});
+  EXPECT_EQ(ctx.status().code(), absl::StatusCode::kNotFound);
+}
+
 }  // namespace
 }  // namespace dcs::buildcontext

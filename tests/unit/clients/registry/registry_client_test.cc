@@ -260,5 +260,24 @@ TEST(NextLinkTest, Parsing) {
   EXPECT_EQ(NextLink(R"(<http://o/p>; rel="prev", <v2/y>; rel="next")", "http://h"), "http://h/v2/y");
 }
 
+TEST(RegistryClientTest, GetBlobVerifiesTheDigest) {
+  Fixture f;
+  const std::string config = R"({"created":"2024-01-01T00:00:00Z"})";
+  const std::string digest = Sha256Digest(config);
+  f.Add("GET", "/v2/team/app/blobs/" + digest, Resp(200, config));
+  auto blob = f.client->GetBlob("team/app", digest);
+  ASSERT_TRUE(blob.ok()) << blob.status();
+  EXPECT_EQ(*blob, config);
+
+  f.Add("GET", "/v2/team/app/blobs/" + digest, Resp(200, config.substr(0, 10)));
+  EXPECT_EQ(f.client->GetBlob("team/app", digest).status().code(), absl::StatusCode::kDataLoss);
+  f.Add("GET", "/v2/team/app/blobs/" + digest, Resp(200, config));
+  EXPECT_EQ(f.client->GetBlob("team/app", digest, 5).status().code(), absl::StatusCode::kOutOfRange);
+  f.Add("GET", "/v2/team/app/blobs/" + digest, Resp(404, R"({"errors":[{"code":"BLOB_UNKNOWN","message":"blob unknown"}]})"));
+  auto missing = f.client->GetBlob("team/app", digest);
+  EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_NE(missing.status().message().find("blob unknown"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace dcs::registry

@@ -1,0 +1,208 @@
+#include "clients/azure/azure.h"
+
+#include <cstdlib>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "clients/http/status_macros.h"
+#include "provider/log/log.h"
+
+namespace dcs::azure {
+namespace {
+
+std::string FormEscape(std::string_view s) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : s) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      out.push_back('%');
+      out.push_back(kHex[c >> 4]);
+      out.push_back(kHex[c & 15]);
+    }
+  }
+  return out;
+}
+
+std::string TrimSlash(std::string s) {
+  while (!s.empty() && s.back() == '/') s.pop_back();
+  return s;
+}
+
+RegistryInfo ParseRegistry(const nlohmann::json& j) {
+  RegistryInfo info;
+  info.id = j.value("id", "");
+  if (j.contains("sku") && j["sku"].is_object()) info.sku = j["sku"].value("name", "");
+  if (j.contains("properties") && j["properties"].is_object()) {
+    const auto& p = j["properties"];
+    info.login_server = p.value("loginServer", "");
+    if (p.contains("policies") && p["policies"].is_object() && p["policies"].contains("retentionPolicy") &&
+        p["policies"]["retentionPolicy"].is_object()) {
+      const auto& r = p["policies"]["retentionPolicy"];
+      if (r.contains("days") && r["days"].is_number_integer()) info.retention.days = r["days"].get<int64_t>();
+      info.retention.enabled = absl::AsciiStrToLower(r.value("status", "disabled")) == "enabled";
+    }
+  }
+  return info;
+}
+
+}  // namespace
+
+absl::StatusOr<AzureConfig> ResolveAzureConfig(AzureConfig c, const Getenv& getenv_in) {
+  const Getenv getenv = getenv_in ? getenv_in : Getenv([](const char* n) { return std::getenv(n); });
+  auto fill = [&](std::string& field, const char* var) {
+    if (!field.empty()) return;
+    const char* v = getenv(var);
+    if (v) field = v;
+  };
+  fill(c.client_id, "ARM_CLIENT_ID");
+  fill(c.client_secret, "ARM_CLIENT_SECRET");
+  fill(c.tenant_id, "ARM_TENANT_ID");
+  if (c.authority.empty() || c.authority == kDefaultAuthority) {
+    c.authority.clear();
+    fill(c.authority, "AZURE_AUTHORITY_HOST");
+    if (c.authority.empty()) c.authority = kDefaultAuthority;
+  }
+  if (c.resource_manager.empty() || c.resource_manager == kDefaultResourceManager) {
+    c.resource_manager.clear();
+    fill(c.resource_manager, "ARM_RESOURCE_MANAGER_ENDPOINT");
+    if (c.resource_manager.empty()) c.resource_manager = kDefaultResourceManager;
+  }
+  c.authority = TrimSlash(c.authority);
+  c.resource_manager = TrimSlash(c.resource_manager);
+  std::vector<std::string> missing;
+  if (c.client_id.empty()) missing.push_back("azure_client_id / ARM_CLIENT_ID");
+  if (c.client_secret.empty()) missing.push_back("azure_client_secret / ARM_CLIENT_SECRET");
+  if (c.tenant_id.empty()) missing.push_back("azure_tenant_id / ARM_TENANT_ID");
+  if (!missing.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "Azure service principal credentials are incomplete: set ", absl::StrJoin(missing, ", ")));
+  }
+  dcs::log::RegisterSecret(c.client_secret);
+  return c;
+}
+
+absl::Status ArmError(const http::Response& r, const std::string& what) {
+  std::string code, message;
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object()) {
+    code = j["error"].value("code", "");
+    message = j["error"].value("message", "");
+  } else if (j.is_object() && j.contains("error") && j["error"].is_string()) {  // Entra (OAuth2)
+    code = j["error"].get<std::string>();
+    message = j.value("error_description", "");
+  } else {
+    message = r.body.substr(0, 300);
+  }
+  const std::string text = absl::StrCat(what, " failed (HTTP ", r.status, code.empty() ? "" : ", " + code,
+                                        "): ", message);
+  switch (r.status) {
+    case 400: return absl::InvalidArgumentError(text);
+    case 401: return absl::UnauthenticatedError(text);
+    case 403: return absl::PermissionDeniedError(text);
+    case 404: return absl::NotFoundError(text);
+    case 409: return absl::FailedPreconditionError(text);
+    case 429: return absl::ResourceExhaustedError(text);
+    default: return absl::UnavailableError(text);
+  }
+}
+
+EntraCredential::EntraCredential(AzureConfig config, std::shared_ptr<http::RetryingClient> http)
+    : config_(std::move(config)), http_(std::move(http)) {}
+
+absl::StatusOr<std::string> EntraCredential::Token() {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto now = std::chrono::steady_clock::now();
+  if (!token_.empty() && now < expires_) return token_;
+  http::Request req;
+  req.method = "POST";
+  req.url = absl::StrCat(config_.authority, "/", config_.tenant_id, "/oauth2/v2.0/token");
+  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  req.body = absl::StrCat("grant_type=client_credentials&client_id=", FormEscape(config_.client_id),
+                          "&client_secret=", FormEscape(config_.client_secret),
+                          "&scope=", FormEscape(config_.resource_manager + "/.default"));
+  DCS_ASSIGN_OR_RETURN(http::Response r, http_->Send(req));
+  if (r.status != 200) {
+    absl::Status s = ArmError(r, absl::StrCat("Entra ID token request for client ", config_.client_id));
+    if (r.status == 400 || r.status == 401) return absl::UnauthenticatedError(s.message());
+    return s;
+  }
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) {
+    return absl::DataLossError(absl::StrCat("Entra ID token answer from ", config_.authority,
+                                            " has no access_token"));
+  }
+  token_ = j["access_token"].get<std::string>();
+  dcs::log::RegisterSecret(token_);
+  int64_t ttl = 3600;
+  if (j.contains("expires_in")) {
+    if (j["expires_in"].is_number()) ttl = j["expires_in"].get<int64_t>();
+    if (j["expires_in"].is_string()) ttl = std::atoll(j["expires_in"].get<std::string>().c_str());
+  }
+  expires_ = now + std::chrono::seconds(std::max<int64_t>(ttl - 300, 0));
+  return token_;
+}
+
+std::string RegistryId::Path() const {
+  return absl::StrCat("/subscriptions/", subscription, "/resourceGroups/", resource_group,
+                      "/providers/Microsoft.ContainerRegistry/registries/", name);
+}
+
+absl::StatusOr<RegistryId> ParseRegistryId(const std::string& id) {
+  std::vector<std::string> parts = absl::StrSplit(id, '/', absl::SkipEmpty());
+  auto is = [](const std::string& a, const char* b) { return absl::AsciiStrToLower(a) == absl::AsciiStrToLower(b); };
+  if (parts.size() != 8 || !is(parts[0], "subscriptions") || !is(parts[2], "resourceGroups") ||
+      !is(parts[4], "providers") || !is(parts[5], "Microsoft.ContainerRegistry") || !is(parts[6], "registries")) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "\"", id, "\" is not a container registry resource id; expected /subscriptions/<id>/resourceGroups/",
+        "<group>/providers/Microsoft.ContainerRegistry/registries/<name>"));
+  }
+  return RegistryId{parts[1], parts[3], parts[7]};
+}
+
+ArmClient::ArmClient(AzureConfig config, std::shared_ptr<http::Transport> transport, http::RetryPolicy retry)
+    : config_(std::move(config)),
+      http_(std::make_shared<http::RetryingClient>(std::move(transport), retry)),
+      credential_(config_, http_) {}
+
+absl::StatusOr<http::Response> ArmClient::Call(const std::string& method, const RegistryId& id,
+                                               const std::string& body) {
+  DCS_ASSIGN_OR_RETURN(std::string token, credential_.Token());
+  http::Request req;
+  req.method = method;
+  req.url = absl::StrCat(config_.resource_manager, id.Path(), "?api-version=", kRegistryApiVersion);
+  req.headers.emplace_back("Authorization", "Bearer " + token);
+  if (!body.empty()) {
+    req.headers.emplace_back("Content-Type", "application/json");
+    req.body = body;
+  }
+  return http_->Send(req);
+}
+
+absl::StatusOr<RegistryInfo> ArmClient::GetRegistry(const RegistryId& id) {
+  DCS_ASSIGN_OR_RETURN(http::Response r, Call("GET", id, ""));
+  if (r.status != 200) return ArmError(r, absl::StrCat("GET registry ", id.name));
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (!j.is_object()) return absl::DataLossError(absl::StrCat("GET registry ", id.name, ": answer is not JSON"));
+  return ParseRegistry(j);
+}
+
+absl::StatusOr<RegistryInfo> ArmClient::SetRetentionPolicy(const RegistryId& id, const RetentionPolicy& p) {
+  nlohmann::json body = {{"properties",
+                          {{"policies",
+                            {{"retentionPolicy", {{"days", p.days}, {"status", p.enabled ? "enabled" : "disabled"}}}}}}}};
+  DCS_ASSIGN_OR_RETURN(http::Response r, Call("PATCH", id, body.dump()));
+  if (r.status == 201 || r.status == 202) return GetRegistry(id);  // long-running: read back
+  if (r.status != 200) return ArmError(r, absl::StrCat("PATCH registry ", id.name, " retention policy"));
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (!j.is_object()) return GetRegistry(id);
+  return ParseRegistry(j);
+}
+
+}  // namespace dcs::azure

@@ -1,0 +1,64 @@
+// Docker Engine and registry clients for dcs_image, built from the provider
+// block (docker_host, docker_cert_path, docker_tls_verify, registry_auth) and
+// the environment (DOCKER_HOST, DOCKER_TLS_VERIFY, DOCKER_CERT_PATH,
+// DOCKER_API_VERSION, ~/.docker/config.json).
+//
+// Credentials for a registry host, first match wins: the resource's
+// registry_auth block, the provider's registry_auth entry for that host, the
+// Docker CLI configuration (auths, credsStore, credHelpers).
+#ifndef DCS_RESOURCES_CONTAINER_CLIENTS_H_
+#define DCS_RESOURCES_CONTAINER_CLIENTS_H_
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "clients/docker/docker_client.h"
+#include "clients/registry/reference.h"
+#include "clients/registry/registry_client.h"
+#include "provider/framework/context.h"
+#include "provider/schema/diagnostics.h"
+
+namespace dcs::resources {
+
+struct ProviderConfig;
+
+// Credentials given explicitly (resource block); empty = not given.
+struct ExplicitCredentials {
+  std::string username, password;
+  bool empty() const { return username.empty() && password.empty(); }
+};
+
+// The provider configuration behind `ctx`, or nullptr (unconfigured).
+const ProviderConfig* ProviderConfigOf(const framework::Context& ctx);
+
+// Connects to the Docker daemon (negotiating the API version). Errors:
+// Unavailable with a hint on how to set DOCKER_HOST / docker_host.
+absl::StatusOr<std::unique_ptr<docker::DockerClient>> ConnectDocker(const framework::Context& ctx);
+
+// The credentials for `host`: explicit, then the provider's registry_auth,
+// then the Docker CLI config; nullopt when none is known.
+absl::StatusOr<std::optional<registry::Credentials>> ResolveRegistryCredentials(
+    const framework::Context& ctx, const std::string& host, const ExplicitCredentials& explicit_creds);
+
+// A registry client for `host` with the resolved credentials (anonymous when
+// none). Every password is registered with the log redaction.
+absl::StatusOr<std::unique_ptr<registry::RegistryClient>> NewRegistryClient(
+    const framework::Context& ctx, const std::string& host, const ExplicitCredentials& explicit_creds);
+
+// X-Registry-Auth for a push to `host` from the same resolution.
+absl::StatusOr<docker::AuthConfig> PushAuth(const framework::Context& ctx, const std::string& host,
+                                            const ExplicitCredentials& explicit_creds);
+
+// A user-facing diagnostic for a Docker / registry failure: the summary names
+// the operation, the detail quotes the error and adds what to do about it
+// (DOCKER_HOST for an unreachable daemon, credentials for 401/403). `secret`
+// is scrubbed from the text.
+void AddContainerError(schema::Diagnostics& diagnostics, const absl::Status& status,
+                       std::string summary, std::optional<cty::Path> path,
+                       const std::string& secret = "");
+
+}  // namespace dcs::resources
+
+#endif  // DCS_RESOURCES_CONTAINER_CLIENTS_H_

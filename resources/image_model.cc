@@ -1,0 +1,205 @@
+#include "resources/image_model.h"
+
+#include "absl/strings/str_cat.h"
+#include "clients/buildcontext/context.h"
+#include "clients/buildcontext/context_hash.h"
+#include "clients/docker/docker_client.h"
+#include "clients/registry/reference.h"
+#include "provider/framework/plan_modifiers.h"
+#include "provider/framework/validators.h"
+#include "resources/values.h"
+
+namespace dcs::resources {
+namespace {
+
+using schema::Attribute;
+using schema::Mode;
+namespace fw = framework;
+
+constexpr char kDescription[] =
+    "Builds a container image with the Docker Engine (classic builder, `version=1`), pushes it "
+    "to a registry and tracks its digest, so that clusters can be pinned to exactly the image "
+    "that was built.\n\n"
+    "* **Rebuilds only when something reaching the build changed.** `context_hash` is computed "
+    "at plan from the files that survive `.dockerignore` (paths, modes, contents, symlink targets; "
+    "not mtimes) plus the Dockerfile, `build_args`, `labels`, `target`, `platform`, `network_mode` "
+    "and `triggers`. Editing an ignored file plans nothing.\n"
+    "* **Drift.** Refresh HEADs the primary tag (the first of `tags`) in the registry: a tag moved "
+    "to another digest shows as a change of `digest` and the apply points it back (without a "
+    "build when the pushed manifest still exists, else by rebuilding); a deleted tag is re-pushed.\n"
+    "* **Promotion.** Adding or reordering `tags` re-tags the pushed manifest in the registry "
+    "(same digest, no build, no Docker daemon needed). Removed tags are left in the registry.\n"
+    "* **Retention** (`retention` block) deletes old tags through the registry API at apply; "
+    "`retention_deletions` shows at plan what goes. Generic registries expose no push time, so "
+    "\"newest\" is the image creation time of each tag's config. A registry deletes a manifest "
+    "with all its tags, so a tag that shares its digest with a kept tag is never deleted.\n"
+    "* **Engines.** Docker Engine API 1.30 to 1.47 (Engine 17.06 and newer; the API version is "
+    "negotiated), over a unix socket or `tcp://` with TLS. Builds use the classic builder "
+    "because BuildKit cannot be driven through the plain API without a gRPC session: "
+    "BuildKit-only Dockerfile features (`RUN --mount`, heredocs, `# syntax=`) are not available. "
+    "Tested with Debian's docker.io 20.10 and distribution (docker-registry) 2.8.\n\n"
+    "Credentials for the registry: `registry_auth` here, else the provider's `registry_auth` "
+    "for that host, else `~/.docker/config.json` (auths, credsStore, credHelpers). Import with "
+    "the reference of the primary tag: `registry/repository:tag`.";
+
+cty::Type S() { return cty::Type::String(); }
+
+std::map<std::string, std::string> StringMap(const cty::Value& object, const std::string& name) {
+  std::map<std::string, std::string> out;
+  if (auto v = GetKnown(object, name); v && v->IsWhollyKnown()) {
+    for (const auto& [k, e] : v->Attributes()) {
+      if (!e.IsNull()) out[k] = e.AsString();
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> StringList(const cty::Value& object, const std::string& name) {
+  std::vector<std::string> out;
+  if (auto v = GetKnown(object, name)) {
+    for (const auto& e : v->Elements()) {
+      if (e.IsKnown() && !e.IsNull()) out.push_back(e.AsString());
+    }
+  }
+  return out;
+}
+
+// The single element of a list block, or nullopt.
+std::optional<cty::Value> SingleBlock(const cty::Value& object, const std::string& name) {
+  auto v = GetKnown(object, name);
+  if (!v || v->Elements().empty()) return std::nullopt;
+  return v->Elements().front();
+}
+
+}  // namespace
+
+schema::Schema ImageSchema() {
+  const cty::Type MapS = cty::Type::Map(S());
+  schema::Schema s;
+  s.block.description = kDescription;
+  s.block.attributes = {
+      Attribute{.name = "id", .type = S(), .mode = Mode::kComputed, .description = "`name:primary tag`."},
+      Attribute{.name = "name", .type = S(), .mode = Mode::kRequired, .description = "Repository including the registry, without a tag, e.g. `myreg.azurecr.io/team/app` or `127.0.0.1:5000/app`. Changing it replaces the resource.", .plan_modifiers = {fw::RequiresReplace()}},
+      Attribute{.name = "tags", .type = cty::Type::List(S()), .mode = Mode::kRequired, .description = "Tags to push; the first is the primary tag (refresh checks it). Adding a tag re-tags the pushed manifest without a build."},
+      Attribute{.name = "context", .type = S(), .mode = Mode::kRequired, .description = "Build context directory. `.dockerignore` in it is applied with Docker's rules."},
+      Attribute{.name = "dockerfile", .type = S(), .description = "Dockerfile path inside the context (default `Dockerfile`). Conflicts with `dockerfile_inline`."},
+      Attribute{.name = "dockerfile_inline", .type = S(), .description = "Dockerfile text, sent with the context instead of a file."},
+      Attribute{.name = "build_args", .type = MapS, .description = "Build arguments (`ARG`). Not for secrets: they end up in the image history."},
+      Attribute{.name = "labels", .type = MapS, .description = "Labels of the image. `org.opencontainers.image.created` is added at build time."},
+      Attribute{.name = "target", .type = S(), .description = "Multi-stage target to build."},
+      Attribute{.name = "platform", .type = S(), .description = "Platform, e.g. `linux/amd64`."},
+      Attribute{.name = "network_mode", .type = S(), .description = "Network of `RUN` steps: `default`, `none`, `host`, … ."},
+      Attribute{.name = "no_cache", .type = cty::Type::Bool(), .description = "Build without the build cache."},
+      Attribute{.name = "pull", .type = cty::Type::Bool(), .description = "Always try to pull newer base images."},
+      Attribute{.name = "triggers", .type = MapS, .description = "Arbitrary values whose change forces a rebuild."},
+      Attribute{.name = "keep_remotely", .type = cty::Type::Bool(), .mode = Mode::kOptionalComputed, .description = "Leave the image in the registry on destroy (default `true`). When `false`, destroy deletes the pushed manifest (with every tag on it).", .default_value = cty::Value::Bool(true)},
+      Attribute{.name = "retention_dry_run", .type = cty::Type::Bool(), .mode = Mode::kOptionalComputed, .description = "Report `retention_deletions` without deleting anything (default `false`).", .default_value = cty::Value::Bool(false)},
+      Attribute{.name = "image_id", .type = S(), .mode = Mode::kComputed, .description = "Image id in the Docker daemon (`sha256:…` of the config)."},
+      Attribute{.name = "digest", .type = S(), .mode = Mode::kComputed, .description = "Manifest digest the primary tag points at in the registry (read with a manifest HEAD)."},
+      Attribute{.name = "repo_digest", .type = S(), .mode = Mode::kComputed, .description = "`name@sha256:…` of the pushed manifest: the reference to pin clusters to."},
+      Attribute{.name = "context_hash", .type = S(), .mode = Mode::kComputed, .description = "Hash of the filtered context and the build inputs, computed at plan."},
+      Attribute{.name = "pushed_at", .type = S(), .mode = Mode::kComputed, .description = "RFC 3339 time of the last build and push."},
+      Attribute{.name = "retention_deletions", .type = cty::Type::List(S()), .mode = Mode::kComputed, .description = "What retention deletes at this apply (tags, or `sha256:…` for untagged manifests); after an apply, what it deleted (or, with `retention_dry_run`, would delete)."},
+  };
+  s.block.blocks = {
+      schema::NestedBlock{.name = "registry_auth", .nesting = schema::Nesting::kList,
+                          .block = schema::MakeBlock({
+                              Attribute{.name = "address", .type = S(), .description = "Registry host the credentials are for (default: the registry of `name`)."},
+                              Attribute{.name = "username", .type = S(), .description = "User name."},
+                              Attribute{.name = "password", .type = S(), .description = "Password or token. Write-only on clients that support it (Terraform >= 1.11, OpenTofu >= 1.11): never stored in plan or state, and refresh then checks the tag with the provider's `registry_auth` or `~/.docker/config.json`. Older clients keep it in state as a sensitive value.", .sensitive = true, .write_only = true},
+                          }, {}, "Credentials for pushing to (and reading from) the registry."), .max_items = 1},
+      schema::NestedBlock{.name = "retention", .nesting = schema::Nesting::kList,
+                          .block = schema::MakeBlock({
+                              Attribute{.name = "keep_last", .type = cty::Type::Number(), .description = "Keep the N newest tags matching `tag_filter`.", .validators = {fw::IntBetween(0, 100000)}},
+                              Attribute{.name = "tag_filter", .type = S(), .description = "Regular expression (whole tag) selecting the tags retention may delete (default: all)."},
+                              Attribute{.name = "max_age_days", .type = cty::Type::Number(), .description = "Only delete tags whose image is older than this many days.", .validators = {fw::IntBetween(0, 36500)}},
+                              Attribute{.name = "protect", .type = cty::Type::List(S()), .description = "Tags or regular expressions never deleted. The resource's own `tags` are always protected."},
+                              Attribute{.name = "delete_untagged", .type = cty::Type::Bool(), .description = "Delete manifests this resource pushed before once no tag points at them (generic registries cannot list other untagged manifests)."},
+                          }, {}, "Deletes old tags of the repository at apply."), .max_items = 1},
+  };
+  return s;
+}
+
+std::string ImageModel::Host() const {
+  auto ref = registry::ParseReference(name);
+  return ref.ok() ? ref->domain : "";
+}
+
+std::string ImageModel::RepositoryPath() const {
+  auto ref = registry::ParseReference(name);
+  return ref.ok() ? ref->path : "";
+}
+
+ImageModel ImageModelFrom(const cty::Value& o) {
+  ImageModel m;
+  m.name = GetString(o, "name").value_or("");
+  m.tags = StringList(o, "tags");
+  m.context = GetString(o, "context").value_or("");
+  m.dockerfile = GetString(o, "dockerfile").value_or("Dockerfile");
+  m.dockerfile_inline = GetString(o, "dockerfile_inline").value_or("");
+  m.build_args = StringMap(o, "build_args");
+  m.labels = StringMap(o, "labels");
+  m.triggers = StringMap(o, "triggers");
+  m.target = GetString(o, "target").value_or("");
+  m.platform = GetString(o, "platform").value_or("");
+  m.network_mode = GetString(o, "network_mode").value_or("");
+  m.no_cache = GetBool(o, "no_cache").value_or(false);
+  m.pull = GetBool(o, "pull").value_or(false);
+  m.keep_remotely = GetBool(o, "keep_remotely").value_or(true);
+  m.retention_dry_run = GetBool(o, "retention_dry_run").value_or(false);
+  if (auto auth = SingleBlock(o, "registry_auth")) {
+    m.auth_address = GetString(*auth, "address").value_or("");
+    m.credentials.username = GetString(*auth, "username").value_or("");
+    m.credentials.password = GetString(*auth, "password").value_or("");
+  }
+  if (auto r = SingleBlock(o, "retention")) {
+    RetentionSpec spec;
+    spec.keep_last = GetInt(*r, "keep_last");
+    spec.tag_filter = GetString(*r, "tag_filter").value_or("");
+    spec.max_age_days = GetInt(*r, "max_age_days");
+    spec.protect = StringList(*r, "protect");
+    spec.delete_untagged = GetBool(*r, "delete_untagged").value_or(false);
+    m.retention = spec;
+  }
+  return m;
+}
+
+std::vector<std::pair<std::string, std::string>> HashInputs(const ImageModel& m) {
+  std::vector<std::pair<std::string, std::string>> in;
+  in.emplace_back("builder", "classic-v1");
+  if (m.dockerfile_inline.empty()) {
+    in.emplace_back("dockerfile", m.dockerfile);
+  } else {
+    in.emplace_back("dockerfile_inline", m.dockerfile_inline);
+  }
+  for (const auto& [k, v] : m.build_args) in.emplace_back("build_arg:" + k, v);
+  for (const auto& [k, v] : m.labels) in.emplace_back("label:" + k, v);
+  for (const auto& [k, v] : m.triggers) in.emplace_back("trigger:" + k, v);
+  in.emplace_back("target", m.target);
+  in.emplace_back("platform", m.platform);
+  in.emplace_back("network_mode", m.network_mode);
+  return in;
+}
+
+absl::StatusOr<std::string> ComputeContextHash(const ImageModel& m) {
+  const bool inline_df = !m.dockerfile_inline.empty();
+  buildcontext::ContextOptions options{m.context,
+                                       inline_df ? docker::kInlineDockerfileName : m.dockerfile,
+                                       /*dockerfile_in_context=*/!inline_df};
+  auto ctx = buildcontext::ListContext(options);
+  if (!ctx.ok()) return ctx.status();
+  return buildcontext::HashContext(m.context, ctx->entries, HashInputs(m));
+}
+
+cty::Value WithAttrs(const cty::Value& object, const std::map<std::string, cty::Value>& attrs) {
+  std::map<std::string, cty::Value> all = object.Attributes();
+  for (const auto& [k, v] : attrs) all[k] = v;
+  return cty::Value::Object(object.type(), std::move(all));
+}
+
+std::string DigestOfRepoDigest(const std::string& repo_digest) {
+  auto at = repo_digest.rfind('@');
+  return at == std::string::npos ? "" : repo_digest.substr(at + 1);
+}
+
+}  // namespace dcs::resources

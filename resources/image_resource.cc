@@ -1,0 +1,394 @@
+// dcs_image: build with the Docker Engine, push, track the digest, promote
+// by re-tagging in the registry, and apply tag retention. Schema and model:
+// image_model.cc; clients: container_clients.cc; retention: image_retention.cc.
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "clients/registry/reference.h"
+#include "provider/framework/resource.h"
+#include "provider/log/log.h"
+#include "resources/image_model.h"
+#include "resources/provider.h"
+#include "resources/values.h"
+
+namespace dcs::resources {
+namespace {
+
+namespace fw = framework;
+using cty::Path;
+using cty::Value;
+
+constexpr char kOciCreated[] = "org.opencontainers.image.created";
+
+Path AuthPath() { return Path::Root("registry_auth").Index(0).Attr("password"); }
+
+std::set<std::string> TagSet(const ImageModel& m) { return {m.tags.begin(), m.tags.end()}; }
+
+Value StringListValue(const std::vector<std::string>& items) {
+  std::vector<Value> out;
+  for (const auto& s : items) out.push_back(Value::String(s));
+  return Value::List(cty::Type::String(), std::move(out));
+}
+
+std::vector<std::string> ListOf(const Value& object, const std::string& name) {
+  std::vector<std::string> out;
+  if (auto v = GetKnown(object, name)) {
+    for (const auto& e : v->Elements()) {
+      if (e.IsKnown() && !e.IsNull()) out.push_back(e.AsString());
+    }
+  }
+  return out;
+}
+
+// Everything one operation needs to talk to the registry of `m.name`.
+struct RegistrySide {
+  std::string host, repo;
+  std::unique_ptr<registry::RegistryClient> client;
+};
+
+std::optional<RegistrySide> OpenRegistry(const fw::Context& ctx, const ImageModel& m,
+                                         fw::Diagnostics& d) {
+  auto ref = registry::ParseReference(m.name);
+  if (!ref.ok()) {
+    d.AddError("Invalid image name", std::string(ref.status().message()), Path::Root("name"));
+    return std::nullopt;
+  }
+  ExplicitCredentials creds = m.credentials;
+  if (!m.auth_address.empty() && m.auth_address != ref->domain) creds = {};
+  auto client = NewRegistryClient(ctx, ref->domain, creds);
+  if (!client.ok()) {
+    AddContainerError(d, client.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
+    return std::nullopt;
+  }
+  return RegistrySide{ref->domain, ref->path, *std::move(client)};
+}
+
+class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+ public:
+  ImageResource() : schema_(ImageSchema()) {}
+  std::string TypeName() const override { return "dcs_image"; }
+  const schema::Schema& GetSchema() const override { return schema_; }
+
+  void ValidateConfig(const fw::ValidateConfigRequest& req, fw::Diagnostics& d) const override {
+    const Value& c = req.config;
+    if (auto name = GetString(c, "name")) {
+      auto ref = registry::ParseReference(*name);
+      const std::string last = name->substr(name->rfind('/') == std::string::npos ? 0 : name->rfind('/'));
+      if (!ref.ok()) {
+        d.AddError("Invalid image name", std::string(ref.status().message()), Path::Root("name"));
+      } else if (last.find(':') != std::string::npos || last.find('@') != std::string::npos) {
+        d.AddError("Image name must not carry a tag or digest",
+                   absl::StrCat("\"", *name, "\": put tags in `tags` and leave the digest to the provider."),
+                   Path::Root("name"));
+      }
+    }
+    if (auto tags = GetKnown(c, "tags"); tags && tags->IsWhollyKnown()) {
+      if (tags->Elements().empty()) d.AddError("No tags", "Give at least one tag; the first is the primary tag.", Path::Root("tags"));
+      for (size_t i = 0; i < tags->Elements().size(); ++i) {
+        const Value& t = tags->Elements()[i];
+        if (!t.IsNull() && !registry::ValidTag(t.AsString())) {
+          d.AddError("Invalid tag", absl::StrCat("\"", t.AsString(), "\" is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'."),
+                     Path::Root("tags").Index(static_cast<int64_t>(i)));
+        }
+      }
+    }
+    if (GetString(c, "dockerfile") && GetString(c, "dockerfile_inline")) {
+      d.AddError("Conflicting Dockerfile settings", "Set either `dockerfile` or `dockerfile_inline`, not both.",
+                 Path::Root("dockerfile_inline"));
+    }
+  }
+
+  void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    resp.planned = req.planned;
+    if (req.planned.IsNull() || !req.planned.IsKnown()) return;
+    const ImageModel m = ImageModelFrom(req.config);
+    std::map<std::string, Value> set;
+    if (auto tags = GetKnown(req.config, "tags"); tags && tags->IsWhollyKnown() && !m.tags.empty()) {
+      set["id"] = Value::String(m.name + ":" + m.tags.front());
+    }
+    const bool inputs_known = HashInputsKnown(req.config);
+    std::optional<std::string> hash;
+    if (inputs_known) {
+      auto h = ComputeContextHash(m);
+      if (!h.ok()) {
+        resp.diagnostics.AddError("Cannot read the build context", std::string(h.status().message()),
+                                  Path::Root("context"));
+        return;
+      }
+      hash = *h;
+      set["context_hash"] = Value::String(*hash);
+    }
+    bool build = true;
+    std::vector<std::string> untagged;
+    if (!req.prior.IsNull() && hash) {
+      const std::string pushed = DigestOfRepoDigest(GetString(req.prior, "repo_digest").value_or(""));
+      build = GetString(req.prior, "context_hash").value_or("") != *hash || pushed.empty();
+      if (!build && GetString(req.prior, "digest").value_or("") != pushed) {
+        build = !ManifestStillThere(req.ctx, m, pushed, resp.diagnostics);  // drift: re-tag or rebuild
+      }
+      if (!build) {
+        for (const char* k : {"image_id", "repo_digest", "pushed_at"}) set[k] = req.prior.GetAttr(k);
+        set["digest"] = Value::String(pushed);
+      } else if (!pushed.empty()) {
+        untagged.push_back(pushed);
+      }
+    }
+    if (build) {
+      for (const char* k : {"image_id", "digest", "repo_digest", "pushed_at"}) set[k] = Value::Unknown(cty::Type::String());
+    }
+    PlanRetentionList(req, m, untagged, set, resp.diagnostics);
+    resp.planned = WithAttrs(req.planned, set);
+  }
+
+  void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
+    const ImageModel m = ImageModelFrom(req.config);
+    auto registry = OpenRegistry(req.ctx, m, resp.diagnostics);
+    if (!registry || !CheckCredentials(*registry, m, resp.diagnostics)) return;
+    std::map<std::string, Value> set;
+    if (!BuildAndPush(req.ctx, m, *registry, set, resp.diagnostics)) return;
+    FillUnknowns(m, req.planned, set);
+    Value state = WithAttrs(req.planned, set);
+    RunRetention(m, *registry, req.planned, resp.diagnostics);
+    resp.new_state = state;
+  }
+
+  void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
+    const ImageModel m = ImageModelFrom(req.config);
+    auto registry = OpenRegistry(req.ctx, m, resp.diagnostics);
+    if (!registry || !CheckCredentials(*registry, m, resp.diagnostics)) return;
+    std::map<std::string, Value> set;
+    auto planned_digest = GetKnown(req.planned, "digest");
+    if (!planned_digest) {
+      if (!BuildAndPush(req.ctx, m, *registry, set, resp.diagnostics)) return;
+    } else if (!Retag(m, *registry, planned_digest->AsString(), resp.diagnostics)) {
+      return;
+    }
+    FillUnknowns(m, req.planned, set);
+    Value state = WithAttrs(req.planned, set);
+    RunRetention(m, *registry, req.planned, resp.diagnostics);
+    resp.new_state = state;
+  }
+
+  void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {
+    resp.new_state = req.state;
+    resp.private_data = req.private_data;
+    ImageModel m = ImageModelFrom(req.state);
+    if (m.tags.empty()) return;
+    auto registry = OpenRegistry(req.ctx, m, resp.diagnostics);
+    if (!registry) return;
+    auto head = registry->client->HeadManifest(registry->repo, m.tags.front());
+    std::string digest;
+    if (head.ok()) {
+      digest = head->digest;
+    } else if (head.status().code() == absl::StatusCode::kUnauthenticated && m.credentials.password.empty()) {
+      resp.diagnostics.AddWarning(
+          "Cannot check the image tag in the registry",
+          absl::StrCat(head.status().message(), "\n\nRefresh has no password for ", registry->host,
+                       " (a write-only `password` is not kept in state): add a `registry_auth` entry "
+                       "for it to the provider block or log in with `docker login`. The state is kept as it was."),
+          Path::Root("registry_auth"));
+      return;
+    } else if (head.status().code() != absl::StatusCode::kNotFound) {
+      AddContainerError(resp.diagnostics, head.status(), "Cannot read the image tag from the registry",
+                        Path::Root("tags").Index(0), m.credentials.password);
+      return;
+    }
+    std::map<std::string, Value> set{{"digest", Value::String(digest)}};
+    if (!GetString(req.state, "repo_digest") && !digest.empty()) {
+      set["repo_digest"] = Value::String(m.name + "@" + digest);  // imported
+    }
+    resp.new_state = WithAttrs(req.state, set);
+  }
+
+  void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
+    const ImageModel m = ImageModelFrom(req.prior);
+    if (m.keep_remotely) return;
+    const std::string digest = DigestOfRepoDigest(GetString(req.prior, "repo_digest").value_or(""));
+    if (digest.empty()) return;
+    auto registry = OpenRegistry(req.ctx, m, resp.diagnostics);
+    if (!registry) return;
+    absl::Status s = registry->client->DeleteManifest(registry->repo, digest);
+    if (!s.ok() && s.code() != absl::StatusCode::kNotFound) {
+      AddContainerError(resp.diagnostics, s, "Cannot delete the image from the registry", Path::Root("keep_remotely"));
+    }
+  }
+
+  void ImportState(const fw::ImportRequest& req, fw::ImportResponse& resp) const override {
+    auto ref = registry::ParseReference(req.id);
+    if (!ref.ok() || !ref->digest.empty()) {
+      resp.diagnostics.AddError("Invalid import id",
+                                absl::StrCat("Import dcs_image with the reference of its primary tag, "
+                                             "`registry/repository:tag` (e.g. 127.0.0.1:5000/team/app:1.0); got \"",
+                                             req.id, "\"", ref.ok() ? "" : absl::StrCat(": ", ref.status().message())));
+      return;
+    }
+    const std::string name = ref->Repository();
+    resp.state = Value::Object(schema_.block.ImpliedType(),
+                               {{"id", Value::String(name + ":" + ref->tag)},
+                                {"name", Value::String(name)},
+                                {"tags", StringListValue({ref->tag})},
+                                {"keep_remotely", Value::Bool(true)},
+                                {"retention_dry_run", Value::Bool(false)}});
+  }
+
+ private:
+  // Values that were unknown at plan (inputs known only at apply).
+  static void FillUnknowns(const ImageModel& m, const Value& planned, std::map<std::string, Value>& set) {
+    if (!GetKnown(planned, "context_hash")) set["context_hash"] = Value::String(ComputeContextHash(m).value_or(""));
+    if (!GetKnown(planned, "id")) set["id"] = Value::String(m.name + ":" + m.tags.front());
+    if (!planned.GetAttr("retention_deletions").IsKnown()) set["retention_deletions"] = StringListValue({});
+  }
+
+  static bool HashInputsKnown(const Value& config) {
+    for (const char* k : {"context", "dockerfile", "dockerfile_inline", "build_args", "labels", "triggers",
+                          "target", "platform", "network_mode"}) {
+      const Value& v = config.GetAttr(k);
+      if (!v.IsWhollyKnown()) return false;
+    }
+    return true;
+  }
+
+  static bool ManifestStillThere(const fw::Context& ctx, const ImageModel& m, const std::string& digest,
+                                 fw::Diagnostics& d) {
+    fw::Diagnostics ignored;
+    auto registry = OpenRegistry(ctx, m, ignored);
+    if (!registry) return false;
+    return registry->client->HeadManifest(registry->repo, digest).ok();
+  }
+
+  // Fills retention_deletions in the plan (see the attribute's description).
+  static void PlanRetentionList(const fw::ModifyPlanRequest& req, const ImageModel& m,
+                                const std::vector<std::string>& untagged, std::map<std::string, Value>& set,
+                                fw::Diagnostics& d) {
+    std::vector<std::string> planned;
+    if (m.retention && GetKnown(req.config, "retention").has_value() && req.config.GetAttr("retention").IsWhollyKnown()) {
+      auto registry = OpenRegistry(req.ctx, m, d);
+      if (!registry) return;
+      auto list = PlanRetention(*registry->client, registry->repo, *m.retention, TagSet(m), untagged);
+      if (!list.ok()) {
+        AddContainerError(d, list.status(), "Cannot plan the retention of old tags", Path::Root("retention"),
+                          m.credentials.password);
+        return;
+      }
+      planned = *list;
+    }
+    const std::vector<std::string> prior = ListOf(req.prior, "retention_deletions");
+    // An empty list after deletions keeps the record of the last ones (no perpetual diff).
+    if (planned.empty() && !req.prior.IsNull() && !m.retention_dry_run && m.retention) planned = prior;
+    set["retention_deletions"] = StringListValue(planned);
+  }
+
+  // Pings the registry with the credentials before a build, so a wrong
+  // password fails fast with a 401 diagnostic.
+  static bool CheckCredentials(const RegistrySide& r, const ImageModel& m, fw::Diagnostics& d) {
+    absl::Status s = r.client->Ping();
+    if (s.ok()) return true;
+    const bool auth = s.code() == absl::StatusCode::kUnauthenticated;
+    AddContainerError(d, s,
+                      auth ? absl::StrCat("Registry ", r.host, " rejected the credentials (401 Unauthorized)")
+                           : absl::StrCat("Cannot reach registry ", r.host),
+                      auth && !m.credentials.empty() ? std::optional<Path>(Path::Root("registry_auth"))
+                                                     : std::optional<Path>(Path::Root("name")),
+                      m.credentials.password);
+    return false;
+  }
+
+  static bool BuildAndPush(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
+                           std::map<std::string, Value>& set, fw::Diagnostics& d) {
+    auto docker = ConnectDocker(ctx);
+    if (!docker.ok()) {
+      AddContainerError(d, docker.status(), "Cannot reach the Docker daemon", std::nullopt);
+      return false;
+    }
+    docker::BuildOptions o;
+    o.context_dir = m.context;
+    o.dockerfile = m.dockerfile;
+    o.dockerfile_inline = m.dockerfile_inline;
+    for (const auto& t : m.tags) o.tags.push_back(m.name + ":" + t);
+    o.build_args = m.build_args;
+    o.labels = m.labels;
+    const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+    if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
+    o.target = m.target;
+    o.platform = m.platform;
+    o.network_mode = m.network_mode;
+    o.no_cache = m.no_cache;
+    o.pull = m.pull;
+    auto auth = PushAuth(ctx, r.host, m.credentials);
+    if (!auth.ok()) {
+      AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
+      return false;
+    }
+    o.registry_auths.push_back(*auth);
+    log::Info("dcs_image: building", {{"image", m.name}, {"context", m.context}});
+    auto built = (*docker)->Build(o);
+    if (!built.ok()) {
+      const bool step_failed = built.status().code() == absl::StatusCode::kAborted;
+      AddContainerError(d, built.status(), step_failed ? "Image build failed" : "Cannot build the image",
+                        Path::Root(m.dockerfile_inline.empty() ? "context" : "dockerfile_inline"),
+                        m.credentials.password);
+      return false;
+    }
+    for (const auto& tag : m.tags) {
+      auto pushed = (*docker)->Push(m.name, tag, *auth);
+      if (!pushed.ok()) {
+        AddContainerError(d, pushed.status(), absl::StrCat("Cannot push ", m.name, ":", tag),
+                          Path::Root("tags"), m.credentials.password);
+        return false;
+      }
+    }
+    auto head = r.client->HeadManifest(r.repo, m.tags.front());
+    if (!head.ok()) {
+      AddContainerError(d, head.status(), "Pushed image not found in the registry", Path::Root("tags").Index(0),
+                        m.credentials.password);
+      return false;
+    }
+    set["image_id"] = Value::String(built->image_id);
+    set["digest"] = Value::String(head->digest);
+    set["repo_digest"] = Value::String(m.name + "@" + head->digest);
+    set["pushed_at"] = Value::String(now);
+    return true;
+  }
+
+  // Points every tag at `digest` in the registry (promotion, drift repair):
+  // no build, no Docker daemon.
+  static bool Retag(const ImageModel& m, const RegistrySide& r, const std::string& digest, fw::Diagnostics& d) {
+    for (size_t i = 0; i < m.tags.size(); ++i) {
+      auto head = r.client->HeadManifest(r.repo, m.tags[i]);
+      if (head.ok() && head->digest == digest) continue;
+      auto done = r.client->Retag(r.repo, digest, m.tags[i]);
+      if (!done.ok()) {
+        AddContainerError(d, done.status(), absl::StrCat("Cannot tag ", m.name, "@", digest, " as ", m.tags[i]),
+                          Path::Root("tags").Index(static_cast<int64_t>(i)), m.credentials.password);
+        return false;
+      }
+      log::Info("dcs_image: re-tagged in the registry", {{"image", m.name}, {"tag", m.tags[i]}, {"digest", digest}});
+    }
+    return true;
+  }
+
+  static void RunRetention(const ImageModel& m, const RegistrySide& r, const Value& planned, fw::Diagnostics& d) {
+    if (!m.retention || m.retention_dry_run) return;
+    std::vector<std::string> skipped;
+    absl::Status s = ApplyRetention(*r.client, r.repo, ListOf(planned, "retention_deletions"), TagSet(m), &skipped);
+    if (!s.ok()) {
+      AddContainerError(d, s, "Retention could not delete old tags", Path::Root("retention"), m.credentials.password);
+    } else if (!skipped.empty()) {
+      d.AddWarning("Retention skipped some entries",
+                   absl::StrCat("A kept tag now points at the same manifest, so deleting it would delete the kept tag too: ",
+                                absl::StrJoin(skipped, ", ")),
+                   Path::Root("retention"));
+    }
+  }
+
+  schema::Schema schema_;
+};
+
+}  // namespace
+
+std::unique_ptr<framework::Resource> NewImageResource() { return std::make_unique<ImageResource>(); }
+
+}  // namespace dcs::resources

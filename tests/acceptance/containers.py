@@ -1,0 +1,289 @@
+"""Docker and registry fixtures for the dcs_image acceptance tests.
+
+    env = ContainerEnv.start()      # private dockerd (scripts/start-docker.sh) + three
+                                    # registries on free loopback ports (start-registry.sh)
+    env.stop()                      # stops the registries, and dockerd if we started it
+
+A `DockerProxy` sits between the provider and dockerd on its own unix socket
+and records the request lines, so a test can prove that no build reached the
+engine. `Registry` talks to a registry over HTTP (manifest HEAD, tags,
+synthetic pushes with a chosen creation time). Standard library only."""
+
+import base64
+import hashlib
+import http.client
+import json
+import os
+import re
+import socket
+import subprocess
+import tempfile
+import threading
+import urllib.error
+import urllib.request
+
+_HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(os.path.dirname(_HERE))
+DOCKER_SOCK = "/run/dcs-docker.sock"
+BUSYBOX = "/bin/busybox"
+MANIFEST_V2 = "application/vnd.docker.distribution.manifest.v2+json"
+ACCEPT = ", ".join([MANIFEST_V2, "application/vnd.oci.image.manifest.v1+json",
+                    "application/vnd.oci.image.index.v1+json",
+                    "application/vnd.docker.distribution.manifest.list.v2+json"])
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _docker_running():
+    conn = _UnixHTTPConnection(DOCKER_SOCK)
+    try:
+        conn.request("GET", "/_ping")
+        return conn.getresponse().status == 200
+    except OSError:
+        return False
+    finally:
+        conn.close()
+
+
+class _UnixHTTPConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__("localhost", timeout=120)
+        self._path = path
+
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self._path)
+
+
+def docker_api(method, path):
+    """(status, parsed JSON) of one Engine API call on the private daemon."""
+    conn = _UnixHTTPConnection(DOCKER_SOCK)
+    try:
+        conn.request(method, path)
+        resp = conn.getresponse()
+        raw = resp.read()
+        return resp.status, (json.loads(raw) if raw.strip() else None)
+    finally:
+        conn.close()
+
+
+class ContainerEnv:
+    """dockerd + plain / htpasswd / token registries for one test module."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dcs-acc-registry-")
+        self.ports = {k: _free_port() for k in ("plain", "basic", "token", "token_server")}
+        self.started_docker = False
+        self.info = {}
+
+    @classmethod
+    def start(cls):
+        env = cls()
+        env.started_docker = not _docker_running()
+        out = subprocess.run(["bash", os.path.join(REPO, "scripts", "start-docker.sh")],
+                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+        if out.returncode != 0:
+            raise AssertionError(f"start-docker.sh failed:\n{out.stdout}{out.stderr}")
+        args = ["bash", os.path.join(REPO, "scripts", "start-registry.sh"), "--run-dir", env.dir,
+                "--plain", str(env.ports["plain"]), "--basic", str(env.ports["basic"]),
+                "--token", str(env.ports["token"]), "--token-server", str(env.ports["token_server"])]
+        out = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+        if out.returncode != 0:
+            env.stop()
+            raise AssertionError(f"start-registry.sh failed:\n{out.stdout}{out.stderr}")
+        for line in out.stdout.splitlines():
+            if "=" in line:
+                k, v = line.split("=", 1)
+                env.info[k] = v
+        return env
+
+    @property
+    def plain(self):
+        return self.info["REGISTRY_PLAIN"]
+
+    @property
+    def basic(self):
+        return self.info["REGISTRY_BASIC"]
+
+    @property
+    def token(self):
+        return self.info["REGISTRY_TOKEN"]
+
+    @property
+    def user(self):
+        return self.info["REGISTRY_USER"]
+
+    @property
+    def password(self):
+        return self.info["REGISTRY_PASSWORD"]
+
+    def stop(self):
+        subprocess.run(["bash", os.path.join(REPO, "scripts", "start-registry.sh"), "--stop",
+                        "--run-dir", self.dir], capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+        if self.started_docker:
+            subprocess.run(["bash", os.path.join(REPO, "scripts", "start-docker.sh"), "--stop"],
+                           capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+
+
+class DockerProxy:
+    """A unix-socket proxy in front of dockerd that records every request line
+    (e.g. "POST /v1.41/build?..."). Point the provider's docker_host at
+    `self.url`."""
+
+    _REQUEST = re.compile(rb"(GET|HEAD|POST|PUT|DELETE) (/[^ \r\n]*) HTTP/1\.[01]\r\n")
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dcs-docker-proxy-")
+        self.path = os.path.join(self.dir, "docker.sock")
+        self.url = "unix://" + self.path
+        self.requests = []
+        self._lock = threading.Lock()
+        self._server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._server.bind(self.path)
+        self._server.listen(16)
+        self._stopped = False
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def builds(self):
+        with self._lock:
+            return [r for r in self.requests if r.startswith("POST ") and "/build" in r]
+
+    def stop(self):
+        self._stopped = True
+        try:
+            self._server.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        self._server.close()
+
+    def _accept(self):
+        while not self._stopped:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            upstream.connect(DOCKER_SOCK)
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, src, dst, record):
+        tail = b""
+        try:
+            while True:
+                data = src.recv(65536)
+                if not data:
+                    break
+                if record:
+                    window = tail + data
+                    for m in self._REQUEST.finditer(window):
+                        if m.end() > len(tail):  # not already seen in the previous chunk
+                            with self._lock:
+                                self.requests.append(f"{m.group(1).decode()} {m.group(2).decode(errors='replace')}")
+                    tail = window[-2048:]
+                dst.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+            if not record:  # the second pump of a pair closes both ends
+                src.close()
+                dst.close()
+
+
+class Registry:
+    """HTTP access to one registry (basic credentials optional; the token
+    registry is reached through its realm like any client)."""
+
+    def __init__(self, host, user=None, password=None):
+        self.host = host
+        self.user, self.password = user, password
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def _auth_header(self, challenge):
+        if not self.user:
+            return None
+        basic = "Basic " + base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        if challenge.lower().startswith("basic"):
+            return basic
+        params = dict(re.findall(r'(\w+)="([^"]*)"', challenge))
+        url = f"{params['realm']}?service={params.get('service', '')}&scope={params.get('scope', '')}"
+        req = urllib.request.Request(url, headers={"Authorization": basic})
+        with self._opener.open(req, timeout=30) as resp:
+            return "Bearer " + json.loads(resp.read())["token"]
+
+    def request(self, method, path, body=None, headers=None):
+        """(status, headers, body bytes); follows one auth challenge."""
+        headers = dict(headers or {})
+        for _ in range(2):
+            req = urllib.request.Request(f"http://{self.host}{path}", data=body, method=method, headers=headers)
+            try:
+                with self._opener.open(req, timeout=60) as resp:
+                    return resp.status, dict(resp.headers), resp.read()
+            except urllib.error.HTTPError as err:
+                if err.code == 401 and "Authorization" not in headers:
+                    auth = self._auth_header(err.headers.get("WWW-Authenticate", ""))
+                    if auth:
+                        headers["Authorization"] = auth
+                        continue
+                return err.code, dict(err.headers), err.read()
+        raise AssertionError("unreachable")
+
+    def head_digest(self, repo, ref):
+        """Docker-Content-Digest of repo:ref, or None when absent."""
+        status, headers, _ = self.request("HEAD", f"/v2/{repo}/manifests/{ref}", headers={"Accept": ACCEPT})
+        if status == 404:
+            return None
+        assert status == 200, f"HEAD {repo}:{ref} → {status}"
+        return headers.get("Docker-Content-Digest")
+
+    def tags(self, repo):
+        status, _, body = self.request("GET", f"/v2/{repo}/tags/list")
+        if status == 404:
+            return []
+        assert status == 200, f"tags of {repo} → {status}: {body[:200]}"
+        return sorted(json.loads(body).get("tags") or [])
+
+    def push_synthetic(self, repo, tag, created):
+        """Pushes a layer-less image whose config says `created` (RFC 3339)
+        under repo:tag; returns its manifest digest."""
+        config = json.dumps({"architecture": "amd64", "os": "linux", "created": created,
+                             "config": {"Labels": {"synthetic": tag}},
+                             "rootfs": {"type": "layers", "diff_ids": []}}).encode()
+        digest = "sha256:" + hashlib.sha256(config).hexdigest()
+        status, headers, body = self.request("POST", f"/v2/{repo}/blobs/uploads/", body=b"")
+        assert status == 202, f"blob upload start → {status}: {body[:200]}"
+        location = headers["Location"]
+        location = location if location.startswith("/") else "/" + location.split("/", 3)[3]
+        sep = "&" if "?" in location else "?"
+        status, _, body = self.request("PUT", f"{location}{sep}digest={digest}", body=config,
+                                       headers={"Content-Type": "application/octet-stream"})
+        assert status == 201, f"blob upload → {status}: {body[:200]}"
+        manifest = json.dumps({"schemaVersion": 2, "mediaType": MANIFEST_V2,
+                               "config": {"mediaType": "application/vnd.docker.container.image.v1+json",
+                                          "size": len(config), "digest": digest},
+                               "layers": []}).encode()
+        status, headers, body = self.request("PUT", f"/v2/{repo}/manifests/{tag}", body=manifest,
+                                             headers={"Content-Type": MANIFEST_V2})
+        assert status == 201, f"manifest PUT → {status}: {body[:200]}"
+        return headers.get("Docker-Content-Digest")
+
+
+def write_context(directory, files):
+    """Creates a build context: busybox-static plus {relative path: text}."""
+    os.makedirs(directory, exist_ok=True)
+    import shutil
+    shutil.copy(BUSYBOX, os.path.join(directory, "busybox"))
+    for name, text in files.items():
+        path = os.path.join(directory, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as f:
+            f.write(text)

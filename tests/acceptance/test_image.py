@@ -1,0 +1,315 @@
+"""dcs_image with the real client, a real dockerd and real registries (plain,
+htpasswd, token), all on loopback and started by this module.
+
+One dockerd and one registry set serve the whole module; images are FROM
+scratch with busybox-static, so nothing is pulled from outside."""
+
+import json
+import os
+import uuid
+
+from containers import ContainerEnv, DockerProxy, Registry, docker_api, write_context
+from harness import AcceptanceTest
+
+ENV = None
+
+
+def setUpModule():
+    global ENV
+    ENV = ContainerEnv.start()
+
+
+def tearDownModule():
+    if ENV:
+        ENV.stop()
+
+
+DOCKERFILE = """FROM scratch
+COPY busybox /bin/busybox
+COPY app.txt /app.txt
+RUN ["/bin/busybox", "sh", "-c", "echo built > /built"]
+"""
+
+
+def provider_block(docker_host, registry_auth=""):
+    return f"""
+terraform {{
+  required_providers {{
+    dcs = {{ source = "dcslabs/dcs" }}
+  }}
+}}
+
+provider "dcs" {{
+  docker_host = "{docker_host}"
+{registry_auth}
+}}
+"""
+
+
+def image_block(label, name, tags, context, extra=""):
+    tag_list = ", ".join(json.dumps(t) for t in tags)
+    return f"""
+resource "dcs_image" "{label}" {{
+  name    = "{name}"
+  tags    = [{tag_list}]
+  context = "{context}"
+{extra}
+}}
+
+output "{label}_digest" {{ value = dcs_image.{label}.digest }}
+output "{label}_repo_digest" {{ value = dcs_image.{label}.repo_digest }}
+output "{label}_image_id" {{ value = dcs_image.{label}.image_id }}
+"""
+
+
+def supports_write_only(ws):
+    name, version = ws.client_version()
+    return version >= (1, 11, 0)  # Terraform >= 1.11 and OpenTofu >= 1.11
+
+
+class ImageTest(AcceptanceTest):
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = DockerProxy()
+        self.addCleanup(self.proxy.stop)
+        self.repo = f"acc/{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        self.context = self.ws.path("ctx")
+
+    def config(self, registry, tags, extra="", registry_auth=""):
+        return (provider_block(self.proxy.url, registry_auth) +
+                image_block("app", f"{registry}/{self.repo}", tags, self.context, extra))
+
+    def test_build_push_track_drift_and_promote(self):
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "v1\n",
+                                     "ignored.txt": "x\n", ".dockerignore": "ignored.txt\n"})
+        reg = Registry(ENV.plain)
+        self.ws.write_config(self.config(ENV.plain, ["dev"]))
+        self.ws.init()
+        self.ws.apply()
+        out = self.ws.outputs()
+        digest, image_id = out["app_digest"], out["app_image_id"]
+        self.assertRegex(digest, r"^sha256:[0-9a-f]{64}$")
+        self.assertEqual(out["app_repo_digest"], f"{ENV.plain}/{self.repo}@{digest}")
+        self.assertEqual(len(self.proxy.builds()), 1, self.proxy.requests)
+        # The registry and the engine agree with the state.
+        self.assertEqual(reg.head_digest(self.repo, "dev"), digest)
+        status, inspect = docker_api("GET", f"/images/{image_id}/json")
+        self.assertEqual(status, 200)
+        self.assertIn(f"{ENV.plain}/{self.repo}@{digest}", inspect["RepoDigests"])
+        self.assertIn("org.opencontainers.image.created", inspect["Config"]["Labels"])
+
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+        with open(os.path.join(self.context, "ignored.txt"), "w") as f:
+            f.write("changed but ignored\n")
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+        with open(os.path.join(self.context, "app.txt"), "w") as f:
+            f.write("v2\n")
+        plan = self.ws.plan("-detailed-exitcode")
+        self.assertSucceeds(plan, 2)
+        self.assertIn("context_hash", plan.stdout)
+        self.assertIn("digest", plan.stdout)
+        with open(os.path.join(self.context, "app.txt"), "w") as f:
+            f.write("v1\n")
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        # Someone pushes another image to the tag: plan shows the drift, apply
+        # points the tag back without a build.
+        other = reg.push_synthetic(self.repo, "dev", "2020-01-01T00:00:00Z")
+        self.assertNotEqual(other, digest)
+        plan = self.ws.plan("-detailed-exitcode")
+        self.assertSucceeds(plan, 2)
+        self.assertIn(other, plan.stdout)
+        self.ws.apply()
+        self.assertEqual(reg.head_digest(self.repo, "dev"), digest)
+        self.assertEqual(len(self.proxy.builds()), 1, self.proxy.requests)
+
+        # Promotion: a new tag re-tags the same digest; no build reaches the engine.
+        requests_before = len(self.proxy.requests)
+        self.ws.write_config(self.config(ENV.plain, ["dev", "staging"]))
+        self.ws.apply()
+        self.assertEqual(reg.head_digest(self.repo, "staging"), digest)
+        self.assertEqual(self.ws.outputs()["app_digest"], digest)
+        self.assertEqual(self.proxy.requests[requests_before:], [])
+        self.assertEqual(len(self.proxy.builds()), 1)
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        # Import by registry/repo:tag reads the digest.
+        self.ws.must("state", "rm", "dcs_image.app")
+        self.ws.must("import", "dcs_image.app", f"{ENV.plain}/{self.repo}:dev")
+        shown = self.ws.state_show("dcs_image.app")
+        self.assertIn(digest, shown)
+
+    def test_failing_run_step_reports_step_and_output(self):
+        write_context(self.context, {"Dockerfile": 'FROM scratch\nCOPY busybox /bin/busybox\n'
+                                                   'RUN ["/bin/busybox", "sh", "-c", "echo out-one; echo out-two; exit 3"]\n'})
+        self.ws.write_config(self.config(ENV.plain, ["broken"]))
+        self.ws.init()
+        result = self.ws.apply(check=False)
+        self.assertFails(result, "Image build failed", "Step 3/", "RUN [\"/bin/busybox\"", "out-one", "out-two",
+                         "non-zero code: 3")
+
+    def test_missing_docker_socket_says_how_to_set_docker_host(self):
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "x\n"})
+        config = self.config(ENV.plain, ["x"]).replace(self.proxy.url, "unix:///nonexistent/docker.sock")
+        self.ws.write_config(config)
+        self.ws.init()
+        self.assertFails(self.ws.apply(check=False), "Cannot reach the Docker daemon", "DOCKER_HOST",
+                         "/nonexistent/docker.sock")
+
+    def auth_block(self, password):
+        # `password` is write-only on clients that support it, sensitive on older ones.
+        return f"""
+  registry_auth {{
+    username = "{ENV.user}"
+    password = "{password}"
+  }}
+"""
+
+    def test_htpasswd_and_token_registries(self):
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "auth\n"})
+        config = provider_block(self.proxy.url)
+        for label, host in (("basic", ENV.basic), ("token", ENV.token)):
+            config += image_block(label, f"{host}/{self.repo}", ["v1"], self.context,
+                                  self.auth_block(ENV.password))
+        self.ws.write_config(config)
+        self.ws.init()
+        self.ws.apply()
+        out = self.ws.outputs()
+        for label, host in (("basic", ENV.basic), ("token", ENV.token)):
+            reg = Registry(host, ENV.user, ENV.password)
+            self.assertEqual(reg.head_digest(self.repo, "v1"), out[f"{label}_digest"], label)
+            self.assertEqual(Registry(host).request(
+                "HEAD", f"/v2/{self.repo}/manifests/v1")[0], 401, "anonymous access must be refused")
+        state = json.dumps(self.ws.state_pull())
+        if supports_write_only(self.ws):
+            self.assertNotIn(ENV.password, state, "a write-only password must not reach the state")
+        else:
+            self.assertIn('"sensitive_attributes"', state)
+        plan = self.ws.plan("-detailed-exitcode")
+        self.assertSucceeds(plan, 0)
+        self.assertNotIn(ENV.password, plan.output)
+
+    def test_wrong_password_is_a_clear_401_without_the_password(self):
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "x\n"})
+        wrong = "Wr0ng-" + uuid.uuid4().hex
+        for host in (ENV.basic, ENV.token):
+            with self.subTest(host=host):
+                self.ws.write_config(provider_block(self.proxy.url) +
+                                     image_block("app", f"{host}/{self.repo}", ["v1"], self.context,
+                                                 self.auth_block(wrong)))
+                self.ws.init()
+                result = self.ws.apply(check=False)
+                self.assertFails(result, "rejected the credentials", "401")
+                self.assertNotIn(wrong, result.output)
+        self.assertEqual(self.proxy.builds(), [], "nothing is built when the credentials are wrong")
+
+
+class ImageRetentionTest(AcceptanceTest):
+    """retention: keep_last + protect, dry run, untagged manifests."""
+
+    def setUp(self):
+        super().setUp()
+        self.proxy = DockerProxy()
+        self.addCleanup(self.proxy.stop)
+        self.repo = f"acc/ret-{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        self.context = self.ws.path("ctx")
+        self.reg = Registry(ENV.plain)
+
+    def config(self, dry_run, delete_untagged=False):
+        extra = f"""
+  retention_dry_run = {str(dry_run).lower()}
+  retention {{
+    keep_last       = 5
+    protect         = ["prod"]
+    delete_untagged = {str(delete_untagged).lower()}
+  }}
+"""
+        return (provider_block(self.proxy.url) +
+                image_block("app", f"{ENV.plain}/{self.repo}", ["build"], self.context, extra) +
+                'output "deletions" { value = dcs_image.app.retention_deletions }\n')
+
+    def test_keep_last_protect_dry_run_and_untagged(self):
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "retention v1\n"})
+        # 12 tags pushed over time (one hour apart); the second oldest is "prod".
+        old_tags = [f"t{i:02d}" for i in range(1, 13)]
+        old_tags[1] = "prod"
+        for i, tag in enumerate(old_tags):
+            self.reg.push_synthetic(self.repo, tag, f"2024-01-01T{i:02d}:00:00Z")
+        self.assertEqual(self.reg.tags(self.repo), sorted(old_tags))
+        newest5 = old_tags[-5:]
+        doomed = [t for t in old_tags if t not in newest5 and t != "prod"]
+
+        self.ws.write_config(self.config(dry_run=True))
+        self.ws.init()
+        self.ws.apply()
+        self.assertEqual(self.ws.outputs()["deletions"], doomed)  # oldest first
+        self.assertEqual(self.reg.tags(self.repo), sorted(old_tags + ["build"]), "a dry run deletes nothing")
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        self.ws.write_config(self.config(dry_run=False))
+        self.ws.apply()
+        self.assertEqual(self.reg.tags(self.repo), sorted(newest5 + ["prod", "build"]))
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        # A rebuild leaves the previous manifest untagged; delete_untagged removes it.
+        first = self.ws.outputs()["app_digest"]
+        with open(os.path.join(self.context, "app.txt"), "w") as f:
+            f.write("retention v2\n")
+        self.ws.write_config(self.config(dry_run=False, delete_untagged=True))
+        plan = self.ws.plan("-detailed-exitcode")
+        self.assertSucceeds(plan, 2)
+        self.assertIn(first, plan.stdout)
+        self.ws.apply()
+        second = self.ws.outputs()["app_digest"]
+        self.assertNotEqual(first, second)
+        self.assertEqual(self.reg.head_digest(self.repo, "build"), second)
+        self.assertIsNone(self.reg.head_digest(self.repo, first), "the untagged manifest must be gone")
+        self.assertEqual(self.reg.tags(self.repo), sorted(newest5 + ["prod", "build"]))
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+
+class GoldenImageStackTest(AcceptanceTest):
+    """examples/stacks/golden-image: the image and the pool/cluster pinned to its
+    digest in one plan, against dcs-emulator, the private dockerd and the
+    plain registry."""
+
+    def setUp(self):
+        from emulator import Emulator
+        self.emu = Emulator(enable_dcs=False)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+
+    def test_cluster_runs_the_digest_that_was_built(self):
+        import shutil
+        stack = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                             "examples", "stacks", "golden-image")
+        shutil.copy(os.path.join(stack, "main.tf"), self.ws.path("main.tf"))
+        shutil.copytree(os.path.join(stack, "image"), self.ws.path("image"))
+        shutil.copy("/bin/busybox", self.ws.path("image", "busybox"))
+        tag = f"{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        args = ("-var", f"registry={ENV.plain}", "-var", f"tag={tag}")
+        self.ws.init()
+        self.ws.apply(*args)
+        image = self.ws.outputs()["image"]
+        digest = Registry(ENV.plain).head_digest("ml/golden", tag)
+        self.assertEqual(image, f"{ENV.plain}/ml/golden@{digest}")
+        clusters = [c for c in self.emu.clusters() if c["cluster_name"] == "golden"]
+        self.assertEqual(len(clusters), 1)
+        self.assertEqual(clusters[0]["docker_image"]["url"], image)
+        pools = [p for p in self.emu.pools() if p["instance_pool_name"] == "golden-gpu"]
+        self.assertEqual(pools[0]["preloaded_docker_images"][0]["url"], image)
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode", *args), 0)
+
+        # A file that reaches the build: the plan rebuilds the image and rolls
+        # the new digest out to the pool and the cluster.
+        with open(self.ws.path("image", "golden.txt"), "w") as f:
+            f.write("golden image v2\n")
+        plan = self.ws.plan("-detailed-exitcode", *args)
+        self.assertSucceeds(plan, 2)
+        for address in ("dcs_image.golden", "dcs_cluster.golden"):
+            self.assertIn(f"# {address} will be updated in-place", plan.stdout)
+        # A pool's preloaded images cannot be edited in place.
+        self.assertIn("# dcs_instance_pool.gpu must be replaced", plan.stdout)
+        self.ws.destroy(*args)

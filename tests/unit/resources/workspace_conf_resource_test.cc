@@ -1,0 +1,94 @@
+// dcs_workspace_conf against a fake transport: what it records before the
+// first write, and what destroy puts back.
+#include <gtest/gtest.h>
+
+#include "clients/databricks/client.h"
+#include "clients/http/http.h"
+#include "resources/provider.h"
+
+namespace dcs::resources {
+namespace {
+
+namespace fw = framework;
+using http::FakeTransport;
+
+class WorkspaceConfResourceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    databricks::ResolvedConfig rc;
+    rc.host = "https://ws.example";
+    rc.token = "t";
+    rc.retry_timeout_seconds = 0;
+    auto config = std::make_shared<ProviderConfig>();
+    config->workspace_client_built = true;
+    config->workspace_client =
+        std::make_shared<databricks::Client>(rc, transport_, std::make_shared<http::FakeClock>(), "test");
+    ctx_.provider = config;
+    resource_ = NewWorkspaceConfResource();
+    type_ = resource_->GetSchema().block.ImpliedType();
+  }
+
+  void Expect(const char* method, const char* path, const char* body, int status, const char* answer) {
+    transport_->Add({method, path, body, {status, {}, answer}});
+  }
+
+  cty::Value Planned(std::map<std::string, std::string> custom) {
+    std::map<std::string, cty::Value> m;
+    for (const auto& [k, v] : custom) m[k] = cty::Value::String(v);
+    return cty::Value::Object(type_, {{"id", cty::Value::Unknown(cty::Type::String())},
+                                      {"enable_dcs", cty::Value::Bool(true)},
+                                      {"custom_config", cty::Value::Map(cty::Type::String(), m)}});
+  }
+
+  std::shared_ptr<FakeTransport> transport_ = std::make_shared<FakeTransport>();
+  fw::Context ctx_;
+  std::unique_ptr<fw::Resource> resource_;
+  cty::Type type_;
+};
+
+TEST_F(WorkspaceConfResourceTest, CreateRecordsPreviousValuesAndDestroyPutsThemBack) {
+  Expect("GET", "/api/2.0/workspace-conf?keys=enableDcs,enableIpAccessLists", "", 200,
+         R"({"enableDcs": null, "enableIpAccessLists": "false"})");
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": "true", "enableIpAccessLists": "true"})", 204, "");
+  Expect("GET", "/api/2.0/workspace-conf?keys=enableDcs,enableIpAccessLists", "", 200,
+         R"({"enableDcs": "TRUE", "enableIpAccessLists": "true"})");
+  cty::Value planned = Planned({{"enableIpAccessLists", "true"}});
+  fw::ApplyResponse created;
+  resource_->Create({ctx_, planned, planned}, created);
+  ASSERT_FALSE(created.diagnostics.HasError()) << created.diagnostics.FirstError();
+  EXPECT_TRUE(created.new_state.GetAttr("enable_dcs").AsBool()) << "booleans are read case-insensitively";
+  EXPECT_EQ(created.new_state.GetAttr("id").AsString(), "workspace_conf");
+
+  // enableDcs had no value: reset to ""; enableIpAccessLists back to "false".
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": "", "enableIpAccessLists": "false"})", 204, "");
+  fw::DeleteResponse deleted;
+  resource_->Delete({ctx_, created.new_state, created.private_data}, deleted);
+  EXPECT_FALSE(deleted.diagnostics.HasError()) << deleted.diagnostics.FirstError();
+  EXPECT_TRUE(transport_->AllUsed());
+}
+
+TEST_F(WorkspaceConfResourceTest, KeysThatRefuseAnEmptyValueAreLeftWithAWarning) {
+  fw::DeleteResponse deleted;
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": "", "enableIpAccessLists": ""})", 400,
+         R"({"error_code": "INVALID_PARAMETER_VALUE", "message": "Some values are not allowed: {\"enableIpAccessLists\":\"\"}"})");
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": ""})", 204, "");
+  resource_->Delete({ctx_, Planned({}), R"({"restore": {"enableDcs": null, "enableIpAccessLists": null}})"}, deleted);
+  ASSERT_FALSE(deleted.diagnostics.HasError()) << deleted.diagnostics.FirstError();
+  ASSERT_EQ(deleted.diagnostics.items().size(), 1u);
+  EXPECT_NE(deleted.diagnostics.items()[0].detail.find("enableIpAccessLists"), std::string::npos);
+  EXPECT_TRUE(transport_->AllUsed());
+}
+
+TEST_F(WorkspaceConfResourceTest, RejectedKeyIsADiagnosticOnThatKey) {
+  Expect("GET", "/api/2.0/workspace-conf?keys=enableDcs,enableTeleporter", "", 400,
+         R"({"error_code": "INVALID_PARAMETER_VALUE", "message": "Invalid keys: [\"enableTeleporter\"]"})");
+  cty::Value planned = Planned({{"enableTeleporter", "true"}});
+  fw::ApplyResponse created;
+  resource_->Create({ctx_, planned, planned}, created);
+  ASSERT_TRUE(created.diagnostics.HasError());
+  EXPECT_EQ(created.diagnostics.items()[0].path->ToString(), "custom_config[\"enableTeleporter\"]");
+  EXPECT_TRUE(created.new_state.IsNull() || !created.new_state.IsKnown());
+}
+
+}  // namespace
+}  // namespace dcs::resources
