@@ -115,8 +115,7 @@ package linux amd64 "$built"
 # -dev packages of gRPC, protobuf, abseil, curl and OpenSSL installed next to
 # the amd64 ones; see release/README.md. Not built here.
 
-manifest='{"version":1,"metadata":{"protocol_versions":["6.0"]}}'
-echo "$manifest" >"$dist/terraform-registry-manifest.json"
+cp "$repo/terraform-registry-manifest.json" "$dist/terraform-registry-manifest.json"
 cp "$dist/terraform-registry-manifest.json" "$dist/terraform-provider-dcs_${version}_manifest.json"
 sums=terraform-provider-dcs_${version}_SHA256SUMS
 (cd "$dist" && sha256sum terraform-provider-dcs_"${version}"_*.zip "terraform-provider-dcs_${version}_manifest.json" >"$sums")
