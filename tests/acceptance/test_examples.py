@@ -8,14 +8,16 @@ files), so a new example is covered the day it lands. One test per example
 terraform block); for those the test adds the usual required_providers header
 in a separate file, as a user pasting the fragment into a module would have.
 
-What an example needs from the workspace before it can apply is set up the
-way its comments tell a user to (secrets it names, the Azure registry it
-manages), in the emulator. Examples that build images with dcs_image need a
-Docker Engine and the registry they name (a real one such as
-myreg.azurecr.io); they are validated here and listed, by resource type, in
-OUTSIDE_SERVICES with the reason; test_image.py applies dcs_image against a
-local engine and registry. Nothing is skipped: each example's test either
-applies it or asserts that it is validate-only for a listed reason.
+What an example needs before it can apply is set up the way its comments
+tell a user to: secrets it names and the Azure registry it manages, in the
+emulator; for dcs_image examples whose registry is a variable (the
+golden-image stack), the private Docker Engine (scripts/start-docker.sh), a
+local registry (scripts/start-registry.sh) and the static busybox the
+Dockerfile copies. A dcs_image example that pushes to a fixed registry on the
+internet (myreg.azurecr.io, docker.io) is validated but not applied; the test
+asserts that the registry it names really is remote, and prints the reason.
+test_image.py applies dcs_image itself against the local engine and
+registries. Nothing is skipped silently.
 """
 
 import os
@@ -33,10 +35,8 @@ HEADER = """terraform {
   }
 }
 """
-# Resource types whose examples cannot be applied against dcs-emulator alone.
-OUTSIDE_SERVICES = {
-    "dcs_image": "builds with a Docker Engine and pushes to the registry the example names",
-}
+IMAGE_NAME = re.compile(r'resource\s+"dcs_image"[^{]*\{[^}]*?\bname\s*=\s*"([^"]+)"', re.S)
+LOOPBACK = re.compile(r"^(127\.0\.0\.1|localhost)(:\d+)?$")
 # Azure identity the emulator's ARM endpoints accept (dcs_acr_retention_policy).
 ARM_TENANT, ARM_CLIENT, ARM_SECRET = "tenant-examples", "sp-examples", "sp-examples-secret"
 REGISTRY_ID = re.compile(
@@ -112,27 +112,56 @@ class ExamplesTest(unittest.TestCase):
         self.assertEqual(validate.code, 0, validate.describe())
         self.assertIn("The configuration is valid", validate.stdout, validate.describe())
 
-        outside = {t: OUTSIDE_SERVICES[t] for t in resource_types(text) if t in OUTSIDE_SERVICES}
-        if outside:
-            # Validate-only, for the reason listed; the listed type must really be there.
-            self.assertTrue(all(re.search(rf'resource\s+"{t}"', text) for t in outside))
-            print(f"\n  {rel}: validated; not applied ({'; '.join(f'{t} {r}' for t, r in outside.items())})")
-            return
+        apply_args = []
+        if "dcs_image" in resource_types(text):
+            remote = self.remote_registries(text)
+            if remote:
+                print(f"\n  {rel}: validated, not applied: dcs_image pushes to {', '.join(remote)}, "
+                      "a registry outside this machine")
+                return
+            apply_args = self.prepare_docker(ws, text)
 
         self.prepare_workspace(emu, text)
-        ws.apply()
+        ws.apply(*apply_args)
         state = ws.state_list()
         for rtype in resource_types(text):
             self.assertTrue(any(a.split("[")[0].split(".")[-2] == rtype for a in state if "." in a),
                             f"{rtype} missing from the state after apply: {state}")
-        plan = ws.plan("-detailed-exitcode")
+        plan = ws.plan("-detailed-exitcode", *apply_args)
         self.assertEqual(plan.code, 0, "the plan after apply is not empty:\n" + plan.describe())
-        ws.destroy()
+        ws.destroy(*apply_args)
         self.assertEqual([a for a in ws.state_list() if not a.startswith("data.")], [],
                          "resources left in the state after destroy")
         if "dcs_cluster" in resource_types(text):
             self.assertTrue(all(c["state"] == "TERMINATED" for c in emu.clusters()) or not emu.clusters(),
                             emu.clusters())
+
+    def remote_registries(self, text):
+        """Registry hosts of dcs_image names that are fixed and not loopback."""
+        remote = []
+        for name in IMAGE_NAME.findall(text):
+            host = name.split("/", 1)[0]
+            if "${" in host:
+                continue  # a variable: the test points it at a local registry
+            self.assertIsNone(LOOPBACK.match(host), f"{name} is local: apply this example")
+            remote.append(host)
+        return remote
+
+    def prepare_docker(self, ws, text):
+        """Docker Engine + a local registry for an example whose registry is
+        var.registry; returns the -var arguments that point it there."""
+        from containers import BUSYBOX, ContainerEnv
+        self.assertIn('variable "registry"', text, "a dcs_image example with a variable registry host "
+                      "must call the variable `registry`")
+        env = ContainerEnv.start()
+        self.addCleanup(env.stop)
+        image_dir = ws.path("image")
+        if os.path.isdir(image_dir) and "busybox" in open(os.path.join(image_dir, "Dockerfile")).read():
+            shutil.copy(BUSYBOX, os.path.join(image_dir, "busybox"))  # as the example's comment says
+        args = ["-var", f"registry={env.plain}"]
+        if 'variable "docker_host"' in text:
+            args += ["-var", "docker_host=unix:///run/dcs-docker.sock"]
+        return args
 
     def prepare_workspace(self, emu, text):
         """Creates in the emulator what the example expects the user to have."""
