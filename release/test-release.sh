@@ -97,7 +97,9 @@ python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m == {"versi
 unzip -q -d "$work/unzipped" "$zip"
 reported=$("$work/unzipped/terraform-provider-dcs_v$version" --version)
 [ "$reported" = "terraform-provider-dcs $version" ] || fail "the zipped binary reports '$reported'"
-read -r h1 zh < <(python3 "$repo/release/mirror.py" hashes "$zip" | tr '\n' ' ')
+hashes=$(python3 "$repo/release/mirror.py" hashes "$zip")
+h1=$(sed -n 1p <<<"$hashes")
+zh=$(sed -n 2p <<<"$hashes")
 echo "h1 = $h1"
 echo "zh = $zh"
 [ "$zh" = "zh:$(sha256sum "$zip" | cut -d' ' -f1)" ] || fail "zh: is not the zip's sha256"
@@ -129,9 +131,9 @@ init_with packed "provider_installation {
   filesystem_mirror { path = \"$dist/mirror/filesystem-packed\" }
 }" || { cat "$work/packed.log"; fail "init from the packed mirror failed"; }
 lock_hashes packed | grep -qx "$h1" || { cat "$work/packed/.terraform.lock.hcl"; fail "lock file lacks $h1"; }
-(cd "$work/packed" && env -i PATH=/usr/bin:/bin HOME="$work/home" TF_CLI_CONFIG_FILE="$work/packed.tfrc" \
-   "$tofu" apply -auto-approve -input=false -no-color </dev/null | grep -q 'min_driver = "550.54.14"') ||
-  fail "the installed provider does not answer cuda_min_driver"
+applied=$(cd "$work/packed" && env -i PATH=/usr/bin:/bin HOME="$work/home" TF_CLI_CONFIG_FILE="$work/packed.tfrc" \
+   "$tofu" apply -auto-approve -input=false -no-color </dev/null 2>&1) || { echo "$applied"; fail "apply failed"; }
+grep -q 'min_driver = "550.54.14"' <<<"$applied" || { echo "$applied"; fail "the installed provider does not answer cuda_min_driver"; }
 echo "lock file: $(lock_hashes packed | tr '\n' ' ')"
 
 step "tofu init from the unpacked filesystem mirror"
@@ -173,11 +175,11 @@ config=${config//localhost:$reg_port\/dcslabs\/dcs/dcslabs\/dcs}
 
 # --- 6. a corrupted zip ---------------------------------------------------------------
 step "a zip whose content changed fails init"
-corrupt() {  # ZIP: rewrite the binary inside with one byte changed (still a valid zip)
+corrupt() {  # ZIP: rewrite it with bytes appended to the binary inside (still a valid zip and ELF)
   local dir=$work/corrupt.$RANDOM
   mkdir "$dir"
   unzip -q -d "$dir" "$1"
-  printf '\x00' | dd of="$dir/terraform-provider-dcs_v$version" bs=1 seek=4096 conv=notrunc status=none
+  printf 'tampered' >>"$dir/terraform-provider-dcs_v$version"
   rm -f "$1"
   (cd "$dir" && zip -q -X "$1" "terraform-provider-dcs_v$version")
 }
