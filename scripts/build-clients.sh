@@ -32,9 +32,11 @@ pinned_version() {
 # reports_version BINARY WORD VERSION: whether `BINARY version` says "WORD vVERSION".
 reports_version() {
   [ -x "$1" ] || return 1
-  local first
-  first=$(env CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version </dev/null 2>/dev/null | head -n 1) || return 1
-  [ "$first" = "$2 v$3" ]
+  local out
+  # The whole output first: `| head -n 1` could kill the client with SIGPIPE
+  # and, under pipefail, make a good binary look broken.
+  out=$(env CHECKPOINT_DISABLE=1 TF_CLI_CONFIG_FILE=/dev/null "$1" version </dev/null 2>/dev/null) || return 1
+  [ "${out%%$'\n'*}" = "$2 v$3" ]
 }
 
 # build NAME DIR PACKAGE WORD [LDFLAGS]: prints NAME=PATH, or fails.

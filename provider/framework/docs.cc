@@ -189,8 +189,13 @@ std::vector<DocPage> RenderDocs(const Engine& engine, const std::string& example
   std::vector<DocPage> pages;
   const Provider& p = engine.provider();
   std::string index = FrontMatter(p.TypeName() + " Provider", p.GetSchema().block.description);
+  // Prose the schema cannot carry (how credentials are found, every environment
+  // variable) lives beside the provider example and goes between it and the schema.
+  std::string sections = ReadFile(examples_dir + "/provider/sections.md");
+  if (!sections.empty() && sections.back() != '\n') sections += '\n';
   absl::StrAppend(&index, "# ", p.TypeName(), " Provider\n\n", p.GetSchema().block.description, "\n\n",
-                  Example(examples_dir + "/provider/provider.tf"), RenderSchema(p.GetSchema().block));
+                  Example(examples_dir + "/provider/provider.tf"), sections, sections.empty() ? "" : "\n",
+                  RenderSchema(p.GetSchema().block));
   pages.push_back({"index.md", index});
   for (const auto& [type, r] : engine.resources()) {
     const std::string dir = examples_dir + "/resources/" + type;

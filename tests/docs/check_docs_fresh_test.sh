@@ -23,7 +23,7 @@ bash "$here/check_docs_fresh.sh" "$provider" "$tmp" >"$tmp/guide.log" 2>&1 ||
 
 # Change the first attribute description of the cluster page.
 page=$tmp/docs/resources/cluster.md
-line=$(grep -n '^- `[a-z_]*` (' "$page" | head -n 1 | cut -d: -f1)
+line=$(grep -n -m 1 '^- `[a-z_]*` (' "$page" | cut -d: -f1)  # -m 1, not head: no SIGPIPE under pipefail
 [ -n "$line" ] || { echo "FAIL: no attribute line in $page" >&2; exit 1; }
 sed -i "${line}s/\$/ An edited description./" "$page"
 if bash "$here/check_docs_fresh.sh" "$provider" "$tmp" >"$tmp/stale.log" 2>&1; then
