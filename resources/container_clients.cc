@@ -106,6 +106,13 @@ void AddContainerError(schema::Diagnostics& d, const absl::Status& status, std::
                         "DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH).");
       }
       break;
+    case absl::StatusCode::kFailedPrecondition:
+      if (detail.find("DOCKER_CERT_PATH") != std::string::npos) {
+        absl::StrAppend(&detail, "\n\nIn the provider block these settings are `docker_host`, ",
+                        "`docker_tls_verify` and `docker_cert_path`; they take precedence over DOCKER_HOST, ",
+                        "DOCKER_TLS_VERIFY and DOCKER_CERT_PATH.");
+      }
+      break;
     case absl::StatusCode::kUnauthenticated:
       absl::StrAppend(&detail, "\n\nThe registry answered 401 Unauthorized: check the user name and ",
                       "password of `registry_auth` (resource or provider block) or the entry in ",

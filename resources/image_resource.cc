@@ -3,6 +3,7 @@
 // image_model.cc; clients: container_clients.cc; retention: image_retention.cc.
 #include <set>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
@@ -300,7 +301,10 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
                            std::map<std::string, Value>& set, fw::Diagnostics& d) {
     auto docker = ConnectDocker(ctx);
     if (!docker.ok()) {
-      AddContainerError(d, docker.status(), "Cannot reach the Docker daemon", std::nullopt);
+      const bool tls = docker.status().code() == absl::StatusCode::kFailedPrecondition &&
+                       absl::StrContains(docker.status().message(), "TLS");
+      AddContainerError(d, docker.status(),
+                        tls ? "TLS with the Docker daemon failed" : "Cannot reach the Docker daemon", std::nullopt);
       return false;
     }
     docker::BuildOptions o;

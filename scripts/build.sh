@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Configures and builds dcs into ${DCS_BUILD_DIR:-build} (inside the repo,
 # git-ignored). Extra arguments are ninja targets (default: everything).
+# DCS_BUILD_TYPE: Check (default; -O1, no debug info: the fastest build the
+# tests are happy with), RelWithDebInfo, Release or Debug.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${DCS_BUILD_DIR:-$repo/build}
@@ -12,5 +14,5 @@ if command -v ccache >/dev/null; then
   export CCACHE_BASEDIR=${CCACHE_BASEDIR:-$repo} CCACHE_NOHASHDIR=${CCACHE_NOHASHDIR:-1}
   launcher=(-DCMAKE_CXX_COMPILER_LAUNCHER=ccache -DCMAKE_C_COMPILER_LAUNCHER=ccache)
 fi
-cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${DCS_BUILD_TYPE:-RelWithDebInfo} "${launcher[@]}" >/dev/null
+cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=${DCS_BUILD_TYPE:-Check} "${launcher[@]}" >/dev/null
 ninja -C "$build" -j "$jobs" "$@"

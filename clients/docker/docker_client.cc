@@ -3,7 +3,9 @@
 #include <sys/stat.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/ascii.h"
 #include "clients/buildcontext/context.h"
 #include "clients/http/status_macros.h"
 #include "clients/buildcontext/tar_stream.h"
@@ -67,6 +69,48 @@ std::string UnreachableHint(const Endpoint& e) {
                       "DOCKER_HOST=unix:///var/run/docker.sock or DOCKER_HOST=tcp://host:2376 ",
                       "with DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH=<dir with ca.pem, cert.pem, ",
                       "key.pem>");
+}
+
+// What to check when TLS with a tcp:// daemon fails: which file plays which part.
+std::string TlsHint(const Endpoint& e) {
+  return absl::StrCat(
+      "TLS with the Docker daemon at ", e.description, " failed. ",
+      e.tls_verify ? absl::StrCat(e.ca_file, " must be the CA that signed the daemon's certificate, and ")
+                   : std::string(),
+      "the daemon must trust the client certificate ", e.cert_file, " (signed by the CA of its --tlscacert; ",
+      "the key is ", e.key_file, "). Check DOCKER_CERT_PATH, the directory holding ca.pem, cert.pem and key.pem",
+      e.tls_verify ? "; DOCKER_TLS_VERIFY makes the client verify the daemon" : "");
+}
+
+bool FileExists(const std::string& path) {
+  struct stat st;
+  return stat(path.c_str(), &st) == 0 && S_ISREG(st.st_mode);
+}
+
+// The certificate files must exist before a handshake is tried, so that a
+// wrong DOCKER_CERT_PATH is named as such instead of as an OpenSSL error. Like
+// the docker CLI, a directory without cert.pem and key.pem means "no client
+// certificate"; a daemon started with --tlsverify will then refuse us.
+absl::Status CheckTlsFiles(Endpoint& e) {
+  if (!e.tls) return absl::OkStatus();
+  const std::string fix = " Set DOCKER_CERT_PATH to the directory holding ca.pem, cert.pem and key.pem.";
+  if (e.tls_verify && !FileExists(e.ca_file)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "TLS to the Docker daemon at ", e.description, ": the CA certificate ", e.ca_file,
+        " does not exist (it is needed to verify the daemon).", fix));
+  }
+  const bool cert = FileExists(e.cert_file), key = FileExists(e.key_file);
+  if (cert != key) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "TLS to the Docker daemon at ", e.description, ": ", cert ? e.key_file : e.cert_file,
+        " does not exist, but ", cert ? e.cert_file : e.key_file,
+        " does; the client certificate needs both.", fix));
+  }
+  if (!cert) {
+    e.cert_file.clear();
+    e.key_file.clear();
+  }
+  return absl::OkStatus();
 }
 
 std::string BuildQuery(const BuildOptions& o) {
@@ -156,6 +200,15 @@ http::Request DockerClient::NewRequest(const std::string& method, const std::str
 
 absl::StatusOr<http::Response> DockerClient::Send(const http::Request& request) const {
   auto r = transport_->Send(request);
+  // Certificate problems (FailedPrecondition) and handshakes the daemon ends
+  // (an SSL error on an otherwise reachable port) are TLS set-up mistakes, not
+  // a daemon that is down.
+  if (!r.ok() && endpoint_.tls &&
+      (r.status().code() == absl::StatusCode::kFailedPrecondition ||
+       (r.status().code() == absl::StatusCode::kUnavailable &&
+        (absl::StrContains(r.status().message(), "SSL") || absl::StrContains(r.status().message(), "TLS"))))) {
+    return absl::FailedPreconditionError(absl::StrCat(TlsHint(endpoint_), " (", r.status().message(), ")"));
+  }
   if (!r.ok() && r.status().code() == absl::StatusCode::kUnavailable) {
     return absl::UnavailableError(
         absl::StrCat(UnreachableHint(endpoint_), " (", r.status().message(), ")"));
@@ -170,6 +223,7 @@ absl::StatusOr<std::unique_ptr<DockerClient>> DockerClient::Connect(
     return absl::UnavailableError(absl::StrCat(UnreachableHint(endpoint), " (socket ",
                                                endpoint.unix_socket, " does not exist)"));
   }
+  DCS_RETURN_IF_ERROR(CheckTlsFiles(endpoint));
   std::unique_ptr<DockerClient> c(new DockerClient(std::move(endpoint), std::move(transport)));
   DCS_RETURN_IF_ERROR(c->Negotiate());
   return c;
@@ -181,6 +235,12 @@ absl::Status DockerClient::Negotiate() {
     return absl::OkStatus();
   }
   DCS_ASSIGN_OR_RETURN(http::Response ping, Send(NewRequest("GET", "/_ping")));
+  if (ping.status == 400 && !endpoint_.tls && absl::StrContains(ping.body, "HTTPS")) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the Docker daemon at ", endpoint_.description, " only speaks TLS (it answered: ",
+        absl::StripAsciiWhitespace(ping.body), "). Set DOCKER_TLS_VERIFY=1 and DOCKER_CERT_PATH to the ",
+        "directory holding ca.pem, cert.pem and key.pem."));
+  }
   if (ping.status != 200) return EngineError(ping, "GET /_ping");
   DCS_ASSIGN_OR_RETURN(http::Response version, Send(NewRequest("GET", "/version")));
   if (version.status != 200) return EngineError(version, "GET /version");

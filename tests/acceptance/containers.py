@@ -7,7 +7,9 @@
 A `DockerProxy` sits between the provider and dockerd on its own unix socket
 and records the request lines, so a test can prove that no build reached the
 engine. `Registry` talks to a registry over HTTP (manifest HEAD, tags,
-synthetic pushes with a chosen creation time). Standard library only."""
+synthetic pushes with a chosen creation time). `TlsDockerd` is a second
+engine on tcp://127.0.0.1 with --tlsverify and openssl-made certificates (the
+remote build host path). Standard library and openssl only."""
 
 import base64
 import hashlib
@@ -16,9 +18,11 @@ import json
 import os
 import re
 import socket
+import ssl
 import subprocess
 import tempfile
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -81,13 +85,15 @@ class ContainerEnv:
         self.info = {}
 
     @classmethod
-    def start(cls):
+    def start(cls, docker=True):
+        """docker=False: the registries only (for tests with their own engine)."""
         env = cls()
-        env.started_docker = not _docker_running()
-        out = subprocess.run(["bash", os.path.join(REPO, "scripts", "start-docker.sh")],
-                             capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
-        if out.returncode != 0:
-            raise AssertionError(f"start-docker.sh failed:\n{out.stdout}{out.stderr}")
+        if docker:
+            env.started_docker = not _docker_running()
+            out = subprocess.run(["bash", os.path.join(REPO, "scripts", "start-docker.sh")],
+                                 capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+            if out.returncode != 0:
+                raise AssertionError(f"start-docker.sh failed:\n{out.stdout}{out.stderr}")
         args = ["bash", os.path.join(REPO, "scripts", "start-registry.sh"), "--run-dir", env.dir,
                 "--plain", str(env.ports["plain"]), "--basic", str(env.ports["basic"]),
                 "--token", str(env.ports["token"]), "--token-server", str(env.ports["token_server"])]
@@ -287,3 +293,128 @@ def write_context(directory, files):
         os.makedirs(os.path.dirname(path), exist_ok=True)
         with open(path, "w") as f:
             f.write(text)
+
+
+def make_tls_material(directory):
+    """openssl-made certificates for a TLS Docker Engine on 127.0.0.1, laid
+    out the way DOCKER_CERT_PATH expects (ca.pem, cert.pem, key.pem):
+
+        server/   ca.pem, cert.pem (SAN IP:127.0.0.1, serverAuth), key.pem
+        client/   ca.pem, cert.pem (clientAuth), key.pem   — the good client
+        stranger/ ca.pem, cert.pem, key.pem of another CA   — trusted by nobody
+    """
+    def run(*args):
+        subprocess.run(["openssl", *args], check=True, capture_output=True, stdin=subprocess.DEVNULL)
+
+    def ca(d, name):
+        os.makedirs(d, exist_ok=True)
+        run("req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", os.path.join(d, "ca-key.pem"), "-out", os.path.join(d, "ca.pem"),
+            "-days", "2", "-subj", f"/CN={name}")
+
+    def leaf(d, ca_dir, cn, ext):
+        os.makedirs(d, exist_ok=True)
+        extfile = os.path.join(d, "ext.cnf")
+        with open(extfile, "w") as f:
+            f.write(ext + "\n")
+        run("req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+            "-keyout", os.path.join(d, "key.pem"), "-out", os.path.join(d, "req.csr"), "-subj", f"/CN={cn}")
+        run("x509", "-req", "-in", os.path.join(d, "req.csr"), "-CA", os.path.join(ca_dir, "ca.pem"),
+            "-CAkey", os.path.join(ca_dir, "ca-key.pem"), "-CAcreateserial", "-days", "2",
+            "-extfile", extfile, "-out", os.path.join(d, "cert.pem"))
+        with open(os.path.join(ca_dir, "ca.pem")) as src, open(os.path.join(d, "ca.pem"), "w") as dst:
+            dst.write(src.read())
+
+    ca(os.path.join(directory, "ca"), "dcs test CA")
+    ca(os.path.join(directory, "other-ca"), "another CA")
+    leaf(os.path.join(directory, "server"), os.path.join(directory, "ca"), "127.0.0.1",
+         "subjectAltName=IP:127.0.0.1\nextendedKeyUsage=serverAuth")
+    leaf(os.path.join(directory, "client"), os.path.join(directory, "ca"), "dcs-client",
+         "extendedKeyUsage=clientAuth")
+    leaf(os.path.join(directory, "stranger"), os.path.join(directory, "other-ca"), "stranger",
+         "extendedKeyUsage=clientAuth")
+
+
+class TlsDockerd:
+    """A second, private dockerd that listens only on tcp://127.0.0.1:<port>
+    with --tlsverify (client certificates required), the way a shared remote
+    build host is set up. Own data root, exec root and pid file; stopped by
+    stop(). Builds FROM scratch need nothing from outside."""
+
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="dcs-tls-docker-")
+        # containerd's socket path must stay short: a run dir under /run.
+        self.exec_root = tempfile.mkdtemp(prefix="dcs-tls-", dir="/run")
+        self.port = _free_port()
+        self.host = f"tcp://127.0.0.1:{self.port}"
+        self.certs = os.path.join(self.dir, "certs")
+        self.log_path = os.path.join(self.dir, "dockerd.log")
+        self.proc = None
+
+    def start(self):
+        make_tls_material(self.certs)
+        server = os.path.join(self.certs, "server")
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(
+                ["dockerd", "--storage-driver=vfs", "--iptables=false", "--ip-masq=false", "--bridge=none",
+                 "--host", self.host, "--tlsverify",
+                 "--tlscacert", os.path.join(server, "ca.pem"),
+                 "--tlscert", os.path.join(server, "cert.pem"),
+                 "--tlskey", os.path.join(server, "key.pem"),
+                 "--data-root", os.path.join(self.dir, "data"), "--exec-root", self.exec_root,
+                 "--pidfile", os.path.join(self.dir, "dockerd.pid")],
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                break
+            if self.ping() == 200:
+                return self
+            time.sleep(0.1)
+        log = self.log()
+        self.stop()
+        raise AssertionError(f"the TLS dockerd did not answer /_ping within 30 s:\n{log[-3000:]}")
+
+    def cert_dir(self, who="client"):
+        return os.path.join(self.certs, who)
+
+    def _context(self):
+        ctx = ssl.create_default_context(cafile=os.path.join(self.cert_dir(), "ca.pem"))
+        ctx.load_cert_chain(os.path.join(self.cert_dir(), "cert.pem"), os.path.join(self.cert_dir(), "key.pem"))
+        return ctx
+
+    def api(self, method, path):
+        """(status, parsed JSON) of one Engine API call, as the good client."""
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=self._context(), timeout=60)
+        try:
+            conn.request(method, path)
+            resp = conn.getresponse()
+            raw = resp.read()
+            try:
+                return resp.status, (json.loads(raw) if raw.strip() else None)
+            except ValueError:
+                return resp.status, raw.decode(errors="replace")
+        finally:
+            conn.close()
+
+    def ping(self):
+        try:
+            return self.api("GET", "/_ping")[0]
+        except (OSError, ssl.SSLError):
+            return None
+
+    def log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        subprocess.run(["rm", "-rf", self.dir, self.exec_root], capture_output=True)

@@ -1,6 +1,10 @@
 #include "clients/docker/docker_client.h"
 
 #include <gtest/gtest.h>
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
 
 #include <nlohmann/json.hpp>
 
@@ -54,6 +58,81 @@ TEST(DockerClientTest, ConnectionRefusedSaysHowToSetDockerHost) {
   auto c = DockerClient::Connect(TcpEndpoint(), fake);
   EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_NE(c.status().message().find("DOCKER_HOST"), std::string::npos);
+}
+
+// A DOCKER_CERT_PATH directory holding the named files (contents do not
+// matter: the fake transport never does a handshake).
+class CertDir {
+ public:
+  explicit CertDir(std::initializer_list<const char*> files) {
+    char tmpl[] = "/tmp/dcs-certdir-XXXXXX";
+    path_ = mkdtemp(tmpl);
+    for (const char* f : files) std::ofstream(path_ + "/" + f) << "pem";
+  }
+  ~CertDir() { std::filesystem::remove_all(path_); }
+  const std::string& path() const { return path_; }
+
+ private:
+  std::string path_;
+};
+
+Endpoint TlsEndpoint(const CertDir& dir, bool verify = true) {
+  return *ParseEndpoint("tcp://127.0.0.1:2376", verify ? "1" : "", dir.path(), "/h");
+}
+
+TEST(DockerClientTest, TlsWithoutCaFileNamesTheFileAndDockerCertPath) {
+  CertDir dir({"cert.pem", "key.pem"});
+  auto c = DockerClient::Connect(TlsEndpoint(dir), std::make_shared<http::FakeTransport>());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(c.status().message().find(dir.path() + "/ca.pem does not exist"), std::string::npos) << c.status();
+  EXPECT_NE(c.status().message().find("DOCKER_CERT_PATH"), std::string::npos) << c.status();
+}
+
+TEST(DockerClientTest, TlsWithHalfAClientCertificateNamesTheMissingHalf) {
+  CertDir dir({"ca.pem", "cert.pem"});
+  auto c = DockerClient::Connect(TlsEndpoint(dir), std::make_shared<http::FakeTransport>());
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(c.status().message().find(dir.path() + "/key.pem does not exist"), std::string::npos) << c.status();
+}
+
+TEST(DockerClientTest, TlsWithoutClientCertificateSendsNone) {
+  CertDir dir({"ca.pem"});
+  auto fake = std::make_shared<http::FakeTransport>();
+  fake->Add({"GET", "/_ping", "", Resp(200, "OK", {{"Api-Version", "1.41"}}), absl::OkStatus()});
+  fake->Add({"GET", "/version", "", Resp(200, R"({"ApiVersion":"1.41"})"), absl::OkStatus()});
+  auto c = DockerClient::Connect(TlsEndpoint(dir), fake);
+  ASSERT_TRUE(c.ok()) << c.status();
+  ASSERT_FALSE(fake->requests().empty());
+  EXPECT_EQ(fake->requests()[0].ca_file, dir.path() + "/ca.pem");
+  EXPECT_EQ(fake->requests()[0].client_cert_file, "");
+  EXPECT_EQ(fake->requests()[0].client_key_file, "");
+}
+
+TEST(DockerClientTest, HandshakeRefusedIsATlsProblemNotADaemonThatIsDown) {
+  CertDir dir({"ca.pem", "cert.pem", "key.pem"});
+  for (absl::Status transport_error :
+       {absl::UnavailableError("GET https://127.0.0.1:2376/_ping: OpenSSL SSL_read: tlsv13 alert certificate required"),
+        absl::FailedPreconditionError("GET https://127.0.0.1:2376/_ping: SSL certificate problem")}) {
+    auto fake = std::make_shared<http::FakeTransport>();
+    fake->Add({"GET", "/_ping", "", {}, transport_error});
+    auto c = DockerClient::Connect(TlsEndpoint(dir), fake);
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition) << c.status();
+    const std::string_view m(c.status().message().data(), c.status().message().size());
+    EXPECT_NE(m.find("TLS with the Docker daemon at tcp://127.0.0.1:2376 failed"), std::string::npos) << m;
+    EXPECT_NE(m.find(dir.path() + "/ca.pem must be the CA that signed the daemon's certificate"),
+              std::string::npos) << m;
+    EXPECT_NE(m.find("DOCKER_CERT_PATH"), std::string::npos) << m;
+    EXPECT_EQ(m.find("Is it running?"), std::string::npos) << m;
+  }
+}
+
+TEST(DockerClientTest, PlainHttpToATlsDaemonSaysToTurnOnTls) {
+  auto fake = std::make_shared<http::FakeTransport>();
+  fake->Add({"GET", "/_ping", "", Resp(400, "Client sent an HTTP request to an HTTPS server.\n"), absl::OkStatus()});
+  auto c = DockerClient::Connect(TcpEndpoint(), fake);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(c.status().message().find("only speaks TLS"), std::string::npos) << c.status();
+  EXPECT_NE(c.status().message().find("DOCKER_TLS_VERIFY=1"), std::string::npos) << c.status();
 }
 
 TEST(DockerClientTest, AuthConfigIsBase64UrlWithPadding) {
