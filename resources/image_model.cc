@@ -85,7 +85,7 @@ schema::Schema ImageSchema() {
       Attribute{.name = "dockerfile", .type = S(), .description = "Dockerfile path inside the context (default `Dockerfile`). Conflicts with `dockerfile_inline`."},
       Attribute{.name = "dockerfile_inline", .type = S(), .description = "Dockerfile text, sent with the context instead of a file."},
       Attribute{.name = "build_args", .type = MapS, .description = "Build arguments (`ARG`). Not for secrets: they end up in the image history."},
-      Attribute{.name = "labels", .type = MapS, .description = "Labels of the image. `org.opencontainers.image.created` is added at build time."},
+      Attribute{.name = "labels", .type = MapS, .description = "Labels of the image. At build time `org.opencontainers.image.created` is added, and, when the context is inside a git repository, `org.opencontainers.image.revision` (the commit of HEAD) and `org.opencontainers.image.source` (the `origin` remote, without credentials). Labels set here win. The added labels are not build inputs: a new commit that changes nothing in the context does not rebuild."},
       Attribute{.name = "target", .type = S(), .description = "Multi-stage target to build."},
       Attribute{.name = "platform", .type = S(), .description = "Platform, e.g. `linux/amd64`."},
       Attribute{.name = "network_mode", .type = S(), .description = "Network of `RUN` steps: `default`, `none`, `host`, … ."},

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "clients/buildcontext/git_origin.h"
 #include "clients/registry/reference.h"
 #include "provider/framework/resource.h"
 #include "provider/log/log.h"
@@ -23,6 +24,8 @@ using cty::Path;
 using cty::Value;
 
 constexpr char kOciCreated[] = "org.opencontainers.image.created";
+constexpr char kOciRevision[] = "org.opencontainers.image.revision";
+constexpr char kOciSource[] = "org.opencontainers.image.source";
 
 Path AuthPath() { return Path::Root("registry_auth").Index(0).Attr("password"); }
 
@@ -316,6 +319,13 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     o.labels = m.labels;
     const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
     if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
+    // Where the context comes from, when it lives in a git repository. These
+    // labels are not build inputs of context_hash: a commit that changes
+    // nothing in the context does not rebuild; the image records the commit
+    // it was built from.
+    const buildcontext::GitOrigin origin = buildcontext::FindGitOrigin(m.context);
+    if (!origin.revision.empty() && !o.labels.count(kOciRevision)) o.labels[kOciRevision] = origin.revision;
+    if (!origin.source.empty() && !o.labels.count(kOciSource)) o.labels[kOciSource] = origin.source;
     o.target = m.target;
     o.platform = m.platform;
     o.network_mode = m.network_mode;

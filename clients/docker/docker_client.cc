@@ -200,14 +200,22 @@ http::Request DockerClient::NewRequest(const std::string& method, const std::str
 
 absl::StatusOr<http::Response> DockerClient::Send(const http::Request& request) const {
   auto r = transport_->Send(request);
-  // Certificate problems (FailedPrecondition) and handshakes the daemon ends
-  // (an SSL error on an otherwise reachable port) are TLS set-up mistakes, not
-  // a daemon that is down.
-  if (!r.ok() && endpoint_.tls &&
-      (r.status().code() == absl::StatusCode::kFailedPrecondition ||
-       (r.status().code() == absl::StatusCode::kUnavailable &&
-        (absl::StrContains(r.status().message(), "SSL") || absl::StrContains(r.status().message(), "TLS"))))) {
-    return absl::FailedPreconditionError(absl::StrCat(TlsHint(endpoint_), " (", r.status().message(), ")"));
+  if (r.ok()) answered_ = true;
+  // Certificate problems (FailedPrecondition), SSL errors and, before the
+  // daemon ever answered, a connection it accepted and then dropped (how a
+  // daemon with --tlsverify refuses a client certificate under TLS 1.3) are TLS
+  // set-up mistakes, not a daemon that is down.
+  if (!r.ok() && endpoint_.tls) {
+    const std::string message(r.status().message());
+    const bool never_connected = absl::StrContains(message, "Failed to connect") ||
+                                 absl::StrContains(message, "resolve") ||
+                                 absl::StrContains(message, "Connection refused") ||
+                                 absl::StrContains(message, "timed out");
+    const bool ssl = absl::StrContains(message, "SSL") || absl::StrContains(message, "TLS");
+    if (r.status().code() == absl::StatusCode::kFailedPrecondition ||
+        (r.status().code() == absl::StatusCode::kUnavailable && (ssl || (!answered_ && !never_connected)))) {
+      return absl::FailedPreconditionError(absl::StrCat(TlsHint(endpoint_), " (", message, ")"));
+    }
   }
   if (!r.ok() && r.status().code() == absl::StatusCode::kUnavailable) {
     return absl::UnavailableError(

@@ -9,6 +9,7 @@
 #ifndef DCS_CLIENTS_DOCKER_DOCKER_CLIENT_H_
 #define DCS_CLIENTS_DOCKER_DOCKER_CLIENT_H_
 
+#include <atomic>
 #include <chrono>
 #include <map>
 #include <memory>
@@ -122,6 +123,9 @@ class DockerClient {
   Endpoint endpoint_;
   std::shared_ptr<http::Transport> transport_;
   std::string api_version_;
+  // Set once the daemon has answered: after that, a dropped connection is a
+  // daemon problem, not a TLS set-up one.
+  mutable std::atomic<bool> answered_{false};
 };
 
 // "1.41" < "1.9"? No: compares numerically (1.9 < 1.41). Returns <0, 0, >0.

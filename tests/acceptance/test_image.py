@@ -6,6 +6,7 @@ scratch with busybox-static, so nothing is pulled from outside."""
 
 import json
 import os
+import subprocess
 import uuid
 
 from containers import ContainerEnv, DockerProxy, Registry, docker_api, write_context
@@ -139,6 +140,29 @@ class ImageTest(AcceptanceTest):
         self.ws.must("import", "dcs_image.app", f"{ENV.plain}/{self.repo}:dev")
         shown = self.ws.state_show("dcs_image.app")
         self.assertIn(digest, shown)
+
+    def test_git_revision_and_source_labels_without_credentials(self):
+        # .git is ignored, as in most repositories: otherwise every commit
+        # changes the context that docker sends.
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "v1\n", ".dockerignore": ".git\n"})
+        git = ["git", "-c", "user.name=dcs", "-c", "user.email=dcs@example.invalid", "-C", self.context]
+        for args in (["init", "-q"], ["remote", "add", "origin", "https://ci-bot:s3cr3t-token@git.example.com/team/golden.git"],
+                     ["add", "-A"], ["commit", "-q", "-m", "first"]):
+            subprocess.run(git + args, check=True, capture_output=True, stdin=subprocess.DEVNULL)
+        head = subprocess.run(git + ["rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+        self.ws.write_config(self.config(ENV.plain, ["labelled"]))
+        self.ws.init()
+        self.ws.apply()
+        status, inspect = docker_api("GET", f"/images/{self.ws.outputs()['app_image_id']}/json")
+        self.assertEqual(status, 200)
+        labels = inspect["Config"]["Labels"]
+        self.assertEqual(labels.get("org.opencontainers.image.revision"), head)
+        self.assertEqual(labels.get("org.opencontainers.image.source"), "https://git.example.com/team/golden.git")
+        self.assertNotIn("s3cr3t-token", json.dumps(inspect))
+        self.assertNotIn("s3cr3t-token", json.dumps(self.ws.state_pull()))
+        # A new commit that changes nothing in the context is not a rebuild.
+        subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", "second"], check=True, capture_output=True)
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
 
     def test_failing_run_step_reports_step_and_output(self):
         write_context(self.context, {"Dockerfile": 'FROM scratch\nCOPY busybox /bin/busybox\n'

@@ -112,7 +112,9 @@ TEST(DockerClientTest, HandshakeRefusedIsATlsProblemNotADaemonThatIsDown) {
   CertDir dir({"ca.pem", "cert.pem", "key.pem"});
   for (absl::Status transport_error :
        {absl::UnavailableError("GET https://127.0.0.1:2376/_ping: OpenSSL SSL_read: tlsv13 alert certificate required"),
-        absl::FailedPreconditionError("GET https://127.0.0.1:2376/_ping: SSL certificate problem")}) {
+        absl::FailedPreconditionError("GET https://127.0.0.1:2376/_ping: SSL certificate problem"),
+        absl::UnavailableError("GET https://127.0.0.1:2376/_ping: getpeername() failed with errno 107: "
+                               "Transport endpoint is not connected")}) {
     auto fake = std::make_shared<http::FakeTransport>();
     fake->Add({"GET", "/_ping", "", {}, transport_error});
     auto c = DockerClient::Connect(TlsEndpoint(dir), fake);
@@ -124,6 +126,17 @@ TEST(DockerClientTest, HandshakeRefusedIsATlsProblemNotADaemonThatIsDown) {
     EXPECT_NE(m.find("DOCKER_CERT_PATH"), std::string::npos) << m;
     EXPECT_EQ(m.find("Is it running?"), std::string::npos) << m;
   }
+}
+
+TEST(DockerClientTest, TlsDaemonThatIsDownIsStillUnreachable) {
+  CertDir dir({"ca.pem", "cert.pem", "key.pem"});
+  auto fake = std::make_shared<http::FakeTransport>();
+  fake->Add({"GET", "/_ping", "", {},
+             absl::UnavailableError("GET https://127.0.0.1:2376/_ping: Failed to connect to 127.0.0.1 port 2376: "
+                                    "Connection refused")});
+  auto c = DockerClient::Connect(TlsEndpoint(dir), fake);
+  EXPECT_EQ(c.status().code(), absl::StatusCode::kUnavailable) << c.status();
+  EXPECT_NE(c.status().message().find("Is it running?"), std::string::npos) << c.status();
 }
 
 TEST(DockerClientTest, PlainHttpToATlsDaemonSaysToTurnOnTls) {
