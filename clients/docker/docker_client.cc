@@ -2,10 +2,10 @@
 
 #include <sys/stat.h>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/ascii.h"
 #include "clients/buildcontext/context.h"
 #include "clients/http/status_macros.h"
 #include "clients/buildcontext/tar_stream.h"
