@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "clients/databricks/cluster_waiter.h"
 #include "clients/databricks/clusters_api.h"
+#include "provider/framework/walk.h"
 #include "provider/log/log.h"
 #include "resources/api_json.h"
 #include "resources/cluster_checks.h"
@@ -237,7 +238,15 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
       return;
     }
     auto last = api.Get(id, nullptr);
-    if (last.ok()) resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
+    if (last.ok()) {
+      resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
+    } else if (op == "create") {
+      // The cluster exists but cannot be read: keep its id (tainted, so the
+      // next apply replaces it) rather than orphan a running cluster.
+      std::map<std::string, cty::Value> attrs = fw::UnknownsAsNull(planned).Attributes();
+      attrs["id"] = attrs["cluster_id"] = cty::Value::String(id);
+      resp.new_state = cty::Value::Object(planned.type(), std::move(attrs));
+    }
     AddApiError(resp.diagnostics, failure,
                 absl::StrCat("Cluster ", id, " did not reach RUNNING",
                              failure.code() == absl::StatusCode::kCancelled ? " (interrupted)" : ""));

@@ -5,6 +5,7 @@
 #include "clients/databricks/instance_pools_api.h"
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/validators.h"
+#include "provider/framework/walk.h"
 #include "provider/log/log.h"
 #include "resources/api_json.h"
 #include "resources/compute_blocks.h"
@@ -193,7 +194,19 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
     auto id = api.Create(*spec, nullptr);
     if (!id.ok()) return AddApiError(resp.diagnostics, id.status(), "Cannot create the instance pool");
     log::Info("instance pool created", {{"instance_pool_id", *id}});
-    ReadInto(api, *id, req.planned, req.ctx, resp.new_state, resp.diagnostics);
+    auto info = api.Get(*id, nullptr);
+    if (!info.ok()) {
+      // The pool exists: keep its id (the client marks it tainted, so the next
+      // apply replaces it) rather than forget a pool that costs money.
+      std::map<std::string, cty::Value> attrs = fw::UnknownsAsNull(req.planned).Attributes();
+      attrs["id"] = attrs["instance_pool_id"] = cty::Value::String(*id);
+      resp.new_state = cty::Value::Object(req.planned.type(), std::move(attrs));
+      const absl::Status st(info.status().code(),
+                            absl::StrCat(info.status().message(), "\n\nThe pool is kept in state as tainted: the ",
+                                         "next apply replaces it (`untaint` the resource to keep it instead)."));
+      return AddApiError(resp.diagnostics, st, "Instance pool " + *id + " was created but cannot be read back");
+    }
+    resp.new_state = ToState(schema_.block, *info, req.planned);
   }
 
   void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {

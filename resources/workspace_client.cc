@@ -63,6 +63,10 @@ std::string HintFor(const absl::Status& status) {
     case absl::StatusCode::kResourceExhausted:
       return "The workspace kept throttling requests; lower `rate_limit` or raise `retry_timeout_seconds`.";
     case absl::StatusCode::kInternal:
+      if (absl::StrContains(status.message(), "INTERNAL_ERROR")) {
+        return "The workspace reported an internal error of its own; run the apply again later. If it "
+               "persists, the problem is on the workspace side (see the Databricks status page).";
+      }
       return "The workspace answered something that is not the documented API response; check that `host` "
              "points at a Databricks workspace (not a proxy or login page).";
     default:

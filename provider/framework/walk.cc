@@ -1,5 +1,8 @@
 #include "provider/framework/walk.h"
 
+#include <map>
+#include <vector>
+
 namespace dcs::framework {
 namespace {
 
@@ -122,6 +125,31 @@ bool HasWriteOnlyValues(const schema::Block& block, const cty::Value& object) {
                     if (a.write_only && v.IsKnown() && !v.IsNull()) found = true;
                   });
   return found;
+}
+
+cty::Value UnknownsAsNull(const cty::Value& value) {
+  if (!value.IsKnown()) return cty::Value::Null(value.type());
+  if (value.IsNull() || value.IsWhollyKnown()) return value;
+  const cty::Type& t = value.type();
+  switch (t.kind()) {
+    case cty::TypeKind::kObject:
+    case cty::TypeKind::kMap: {
+      std::map<std::string, cty::Value> out;
+      for (const auto& [k, v] : value.Attributes()) out[k] = UnknownsAsNull(v);
+      return t.IsObject() ? cty::Value::Object(t, std::move(out)) : cty::Value::Map(t.element_type(), std::move(out));
+    }
+    case cty::TypeKind::kList:
+    case cty::TypeKind::kSet:
+    case cty::TypeKind::kTuple: {
+      std::vector<cty::Value> out;
+      for (const auto& v : value.Elements()) out.push_back(UnknownsAsNull(v));
+      if (t.kind() == cty::TypeKind::kTuple) return cty::Value::Tuple(std::move(out));
+      return t.kind() == cty::TypeKind::kList ? cty::Value::List(t.element_type(), std::move(out))
+                                              : cty::Value::Set(t.element_type(), std::move(out));
+    }
+    default:
+      return value;
+  }
 }
 
 }  // namespace dcs::framework

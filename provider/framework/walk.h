@@ -38,6 +38,12 @@ cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object,
 // not (ApplyResourceChange carries no client capabilities).
 bool HasWriteOnlyValues(const schema::Block& block, const cty::Value& object);
 
+// `value` with every unknown (at any depth) replaced by a null of its type.
+// For the state a Create records when the remote object exists but cannot be
+// read back: the client needs a wholly known object, and keeping the id (the
+// resource is then tainted and replaced on the next apply) beats orphaning it.
+cty::Value UnknownsAsNull(const cty::Value& value);
+
 }  // namespace dcs::framework
 
 #endif  // DCS_PROVIDER_FRAMEWORK_WALK_H_

@@ -130,5 +130,59 @@ class InterruptTest(AcceptanceTest):
         self.assertEqual(self.ws.plan("-detailed-exitcode").code, 0)
 
 
+class UnreadableAfterCreateTest(AcceptanceTest):
+    """The workspace creates the pool and the cluster, then fails every read of
+    them: both stay in state (tainted) instead of being forgotten, and the next
+    apply replaces them, leaving nothing behind."""
+
+    def setUp(self):
+        self.emu = Emulator(enable_dcs=True, start_delay_ms=200)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+
+    def test_created_but_unreadable_is_kept_tainted_not_orphaned(self):
+        self.ws.write_config(clusters_config(1, "unreadable") + """
+resource "dcs_instance_pool" "p" {
+  instance_pool_name = "unreadable-pool"
+  node_type_id       = "Standard_DS3_v2"
+  max_capacity       = 4
+}
+""")
+        self.ws.init()
+        self.emu.set_faults([{"path": "/api/2.0/instance-pools/get", "kind": "500", "rate": 1.0},
+                             {"path": "/api/2.1/clusters/get", "kind": "500", "rate": 1.0},
+                             {"path": "/api/2.0/clusters/get", "kind": "500", "rate": 1.0}])
+        result = self.ws.apply(check=False)
+        self.emu.clear_faults()
+        self.assertNotEqual(result.code, 0, result.describe())
+        self.assertIn("was created but cannot be read back", result.output, result.describe())
+        self.assertIn("internal error of its own", " ".join(result.output.split()), result.describe())
+        self.assertIn("did not reach RUNNING", result.output, result.describe())
+
+        first_pools = [p["instance_pool_id"] for p in self.emu.pools()]
+        first_clusters = [c["cluster_id"] for c in self.emu.clusters()]
+        self.assertEqual(len(first_pools), 1)
+        self.assertEqual(len(first_clusters), 1)
+        state = {r["type"]: r["instances"][0] for r in self.ws.state_pull()["resources"]}
+        self.assertEqual(state["dcs_instance_pool"]["attributes"]["id"], first_pools[0])
+        self.assertEqual(state["dcs_cluster"]["attributes"]["id"], first_clusters[0])
+        self.assertEqual(state["dcs_instance_pool"].get("status"), "tainted")
+        self.assertEqual(state["dcs_cluster"].get("status"), "tainted")
+
+        plan = self.ws.plan("-detailed-exitcode")
+        self.assertEqual(plan.code, 2, plan.describe())
+        self.assertIn("tainted", plan.stdout)
+        self.ws.apply()
+        pools = [p["instance_pool_id"] for p in self.emu.pools()]
+        live = [c["cluster_id"] for c in self.emu.clusters() if c["state"] not in ("TERMINATED", "TERMINATING")]
+        state = {r["type"]: r["instances"][0]["attributes"]["id"] for r in self.ws.state_pull()["resources"]}
+        self.assertEqual(pools, [state["dcs_instance_pool"]])
+        self.assertNotIn(first_pools[0], pools)
+        self.assertEqual(live, [state["dcs_cluster"]])
+        self.assertNotIn(first_clusters[0], [c["cluster_id"] for c in self.emu.clusters()])
+        self.assertEqual(self.ws.plan("-detailed-exitcode").code, 0)
+
+
 if __name__ == "__main__":
     unittest.main()
