@@ -15,21 +15,6 @@
 namespace dcs::azure {
 namespace {
 
-std::string FormEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string TrimSlash(std::string s) {
   while (!s.empty() && s.back() == '/') s.pop_back();
   return s;
@@ -124,9 +109,9 @@ absl::StatusOr<std::string> EntraCredential::Token() {
   req.method = "POST";
   req.url = absl::StrCat(config_.authority, "/", config_.tenant_id, "/oauth2/v2.0/token");
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-  req.body = absl::StrCat("grant_type=client_credentials&client_id=", FormEscape(config_.client_id),
-                          "&client_secret=", FormEscape(config_.client_secret),
-                          "&scope=", FormEscape(config_.resource_manager + "/.default"));
+  req.body = absl::StrCat("grant_type=client_credentials&client_id=", http::UrlEscape(config_.client_id),
+                          "&client_secret=", http::UrlEscape(config_.client_secret),
+                          "&scope=", http::UrlEscape(config_.resource_manager + "/.default"));
   DCS_ASSIGN_OR_RETURN(http::Response r, http_->Send(req));
   if (r.status != 200) {
     absl::Status s = ArmError(r, absl::StrCat("Entra ID token request for client ", config_.client_id));

@@ -127,20 +127,7 @@ std::string Base64Encode(std::string_view data) {
   return out;
 }
 
-std::string FormEscape(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if (std::isalnum(c) || c == '-' || c == '.' || c == '_' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 15];
-    }
-  }
-  return out;
-}
+std::string FormEscape(std::string_view value) { return http::UrlEscape(value); }
 
 std::unique_ptr<TokenSource> NewTokenSource(const ResolvedConfig& config,
                                             std::shared_ptr<http::Transport> transport,

@@ -17,23 +17,8 @@ namespace {
 
 constexpr size_t kMaxErrorBody = 64 * 1024;
 
-std::string QueryEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 void AddParam(std::string& query, std::string_view key, std::string_view value) {
-  absl::StrAppend(&query, query.empty() ? "?" : "&", std::string(key), "=", QueryEscape(value));
+  absl::StrAppend(&query, query.empty() ? "?" : "&", std::string(key), "=", http::UrlEscape(value));
 }
 
 std::string JsonMap(const std::map<std::string, std::string>& m) {

@@ -208,4 +208,13 @@ std::shared_ptr<Transport> NewCurlTransport(std::string user_agent) {
   return std::make_shared<CurlTransport>(std::move(user_agent));
 }
 
+std::string UrlEscape(std::string_view s) {
+  // A null handle is allowed since libcurl 7.82 (Debian 12 ships 7.88).
+  char* escaped = curl_easy_escape(nullptr, s.data(), static_cast<int>(s.size()));
+  if (escaped == nullptr) return "";  // out of memory
+  std::string out(escaped);
+  curl_free(escaped);
+  return out;
+}
+
 }  // namespace dcs::http

@@ -180,6 +180,10 @@ std::chrono::milliseconds BackoffCap(const RetryPolicy& policy, int retry);
 // Path plus query of an absolute URL ("http://h:1/a?b" -> "/a?b"; "" -> "/").
 std::string UrlPathAndQuery(std::string_view url);
 
+// Percent-encodes everything but the unreserved characters A-Z a-z 0-9 - . _ ~
+// (RFC 3986), for query values and form bodies. libcurl does the encoding.
+std::string UrlEscape(std::string_view s);
+
 }  // namespace dcs::http
 
 #endif  // DCS_CLIENTS_HTTP_HTTP_H_

@@ -7,7 +7,7 @@
 
 namespace dcs::registry {
 
-using internal::UrlEscape;
+using http::UrlEscape;
 
 absl::StatusOr<Credentials> RegistryClient::ResolveCredentials() const {
   {

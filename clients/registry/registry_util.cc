@@ -11,19 +11,6 @@
 namespace dcs::registry {
 namespace internal {
 
-std::string UrlEscape(std::string_view s) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : s) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out += {'%', kHex[c >> 4], kHex[c & 15]};
-    }
-  }
-  return out;
-}
-
 std::string BareMediaType(std::string_view ct) {
   std::string out;
   for (char c : ct.substr(0, ct.find(';'))) {

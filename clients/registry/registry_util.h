@@ -7,8 +7,6 @@
 
 namespace dcs::registry::internal {
 
-// Percent-encodes everything but unreserved characters (RFC 3986).
-std::string UrlEscape(std::string_view s);
 // Lower-cased media type without parameters ("a/b; charset=x" -> "a/b").
 std::string BareMediaType(std::string_view content_type);
 // True for loopback hosts (localhost, 127.0.0.0/8, [::1]) with any port.

@@ -226,3 +226,17 @@ TEST(CurlTransportTest, RetryingClientOverRealTransport) {
 
 }  // namespace
 }  // namespace dcs::http
+
+namespace dcs::http {
+namespace {
+
+TEST(UrlEscapeTest, KeepsOnlyUnreservedCharacters) {
+  EXPECT_EQ(UrlEscape("a b/c~"), "a%20b%2Fc~");
+  EXPECT_EQ(UrlEscape("AZaz09-._~"), "AZaz09-._~");
+  EXPECT_EQ(UrlEscape("p?>&=+%"), "p%3F%3E%26%3D%2B%25");
+  EXPECT_EQ(UrlEscape("\xc3\xa9"), "%C3%A9");
+  EXPECT_EQ(UrlEscape(""), "");
+}
+
+}  // namespace
+}  // namespace dcs::http
