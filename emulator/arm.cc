@@ -1,14 +1,13 @@
 // Azure Resource Manager, as far as dcs_acr_retention_policy needs it:
 //
-//   POST  /entra/{tenant}/oauth2/v2.0/token     Entra ID client credentials
-//         (form: grant_type=client_credentials, client_id, client_secret, scope);
-//         point AZURE_AUTHORITY_HOST at <emulator>/entra.
+//   (Entra ID tokens come from entra.cc; ARM accepts those issued for its own
+//   URL or https://management.azure.com.)
 //   GET   /subscriptions/{sub}/resourceGroups/{rg}/providers/Microsoft.ContainerRegistry/registries/{name}?api-version=V
 //   PATCH the same (JSON merge of sku.name and properties.policies.retentionPolicy)
 //
 // Test control (no auth, like every /_emulator/ route):
 //   POST /_emulator/arm/registries  {"subscription","resource_group","name","sku","location"}
-//   POST /_emulator/arm/clients     {"tenant","client_id","client_secret"}
+//   POST /_emulator/arm/clients     {"tenant","client_id","client_secret"} (entra.cc)
 //   GET  /_emulator/arm/registries  every registry as ARM renders it
 //
 // ARM behaviour reproduced: api-version is required and checked, segment
@@ -29,6 +28,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "emulator/auth.h"
+#include "emulator/identities.h"
 #include "emulator/ids.h"
 #include "emulator/service.h"
 
@@ -47,11 +47,6 @@ struct ArmRegistry {
 struct ArmState {
   std::mutex mu;
   std::map<std::string, ArmRegistry> registries;  // by lower-cased resource path
-  struct Client {
-    std::string tenant, secret;
-  };
-  std::map<std::string, Client> clients;          // by client id
-  std::map<std::string, int64_t> tokens;          // access token -> expiry (ms)
 };
 
 Reply ArmErrorReply(int status, const std::string& code, const std::string& message) {
@@ -94,52 +89,24 @@ Json Render(const ArmRegistry& r) {
               {"exportPolicy", {{"status", "enabled"}}}}}}}};
 }
 
-absl::StatusOr<Reply> IssueEntraToken(ArmState& st, const ApiRequest& req) {
-  // /entra/{tenant}/oauth2/v2.0/token
-  std::vector<std::string> parts = absl::StrSplit(req.path, '/', absl::SkipEmpty());
-  if (parts.size() != 5 || parts[2] != "oauth2" || parts[3] != "v2.0" || parts[4] != "token") {
-    return ArmErrorReply(404, "NotFound", "unknown Entra ID endpoint");
-  }
-  const std::string tenant = parts[1];
-  auto form = ParseForm(req.raw_body);
-  auto oauth = [](int status, const std::string& error, const std::string& description) {
-    Reply r;
-    r.status = status;
-    r.body = {{"error", error}, {"error_description", description}};
-    return r;
-  };
-  if (form["grant_type"] != "client_credentials") {
-    return oauth(400, "unsupported_grant_type", "AADSTS70003: only client_credentials is supported here.");
-  }
-  if (form["scope"].empty()) return oauth(400, "invalid_scope", "AADSTS90014: scope is required.");
-  std::lock_guard<std::mutex> lock(st.mu);
-  auto c = st.clients.find(form["client_id"]);
-  if (c == st.clients.end() || c->second.tenant != tenant) {
-    return oauth(400, "unauthorized_client",
-                 absl::StrCat("AADSTS700016: Application with identifier '", form["client_id"],
-                              "' was not found in the directory '", tenant, "'."));
-  }
-  if (c->second.secret != form["client_secret"]) {
-    return oauth(401, "invalid_client", "AADSTS7000215: Invalid client secret provided.");
-  }
-  const std::string token = "arm-" + RandomToken(40, true);
-  st.tokens[token] = NowMs() + 3599 * 1000;
-  return Reply::Ok({{"token_type", "Bearer"}, {"expires_in", 3599}, {"ext_expires_in", 3599},
-                    {"access_token", token}});
-}
-
 // Validates auth and api-version and finds the registry; a Reply on failure.
-std::optional<Reply> Precheck(ArmState& st, const ApiRequest& req, std::string* key,
+std::optional<Reply> Precheck(ArmState& st, Identities& ids, const ApiRequest& req, std::string* key,
                               std::vector<std::string>* parts) {
   std::string auth = req.Header("authorization");
   if (!absl::StartsWithIgnoreCase(auth, "Bearer ")) {
     return ArmErrorReply(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.");
   }
   {
-    std::lock_guard<std::mutex> lock(st.mu);
-    auto t = st.tokens.find(std::string(absl::StripAsciiWhitespace(auth.substr(7))));
-    if (t == st.tokens.end() || t->second <= NowMs()) {
-      return ArmErrorReply(401, "InvalidAuthenticationToken", "The access token is invalid.");
+    std::lock_guard<std::mutex> lock(ids.mu);
+    auto t = ids.FindLocked(std::string(absl::StripAsciiWhitespace(auth.substr(7))));
+    if (!t) return ArmErrorReply(401, "InvalidAuthenticationToken", "The access token is invalid.");
+    // ARM only accepts tokens issued for itself (this emulator's URL stands in for it).
+    if (t->resource != ResourceOf(req.base_url) && t->resource != "https://management.azure.com" &&
+        t->resource != "https://management.core.windows.net") {
+      return ArmErrorReply(401, "InvalidAuthenticationTokenAudience",
+                           absl::StrCat("The access token has been obtained for wrong audience or resource '",
+                                        t->resource, "'. It should exactly match with one of the allowed audiences '",
+                                        req.base_url, "', 'https://management.azure.com/'."));
     }
   }
   const std::string version = req.Query("api-version");
@@ -232,33 +199,25 @@ void RegisterAdmin(Router& router, std::shared_ptr<ArmState> st) {
     for (const auto& [k, r] : st->registries) out.push_back(Render(r));
     return Reply::Ok({{"value", out}});
   }, Access::kPublic);
-  router.Add("POST", "/_emulator/arm/clients", [st](const ApiRequest& req) -> absl::StatusOr<Reply> {
-    const std::string id = req.body.value("client_id", "");
-    if (id.empty()) return ArmErrorReply(400, "InvalidRequestContent", "client_id is required");
-    std::lock_guard<std::mutex> lock(st->mu);
-    st->clients[id] = {req.body.value("tenant", ""), req.body.value("client_secret", "")};
-    return Reply::Ok({{"client_id", id}});
-  }, Access::kPublic);
 }
 
 }  // namespace
 
 void RegisterArmRoutes(Router& router, ServiceContext& ctx) {
   auto st = std::make_shared<ArmState>();
+  Identities* ids = ctx.identities;
   RegisterAdmin(router, st);
-  router.AddPrefix("POST", "/entra/", [st](const ApiRequest& req) { return IssueEntraToken(*st, req); },
-                   Access::kPublic, false);
-  router.AddPrefix("GET", "/subscriptions/", [st](const ApiRequest& req) -> absl::StatusOr<Reply> {
+  router.AddPrefix("GET", "/subscriptions/", [st, ids](const ApiRequest& req) -> absl::StatusOr<Reply> {
     std::string key;
     std::vector<std::string> parts;
-    if (auto fail = Precheck(*st, req, &key, &parts)) return *fail;
+    if (auto fail = Precheck(*st, *ids, req, &key, &parts)) return *fail;
     std::lock_guard<std::mutex> lock(st->mu);
     return Reply::Ok(Render(st->registries[key]));
   }, Access::kPublic);
-  router.AddPrefix("PATCH", "/subscriptions/", [st](const ApiRequest& req) -> absl::StatusOr<Reply> {
+  router.AddPrefix("PATCH", "/subscriptions/", [st, ids](const ApiRequest& req) -> absl::StatusOr<Reply> {
     std::string key;
     std::vector<std::string> parts;
-    if (auto fail = Precheck(*st, req, &key, &parts)) return *fail;
+    if (auto fail = Precheck(*st, *ids, req, &key, &parts)) return *fail;
     return PatchRegistry(*st, key, req.body);
   }, Access::kPublic, true);
 }

@@ -8,6 +8,7 @@
 #include "absl/strings/str_split.h"
 #include "emulator/api_error.h"
 #include "emulator/ids.h"
+#include "emulator/jwt.h"
 
 namespace dcs::emulator {
 namespace {
@@ -27,6 +28,8 @@ std::string UrlDecode(absl::string_view in) {
   }
   return out;
 }
+
+constexpr char kTokenExchangeGrant[] = "urn:ietf:params:oauth:grant-type:token-exchange";
 
 // OAuth errors use the RFC 6749 shape, not the Databricks one.
 Reply OAuthError(int status, const std::string& error, const std::string& description) {
@@ -56,6 +59,17 @@ absl::StatusOr<std::string> Authenticator::Authenticate(const std::string& autho
   }
   std::string token(absl::StripAsciiWhitespace(authorization.substr(7)));
   if (auto it = config_.tokens.find(token); it != config_.tokens.end()) return it->second;
+  if (identities_ != nullptr) {  // an Entra ID token issued for Azure Databricks
+    std::lock_guard<std::mutex> lock(identities_->mu);
+    if (auto t = identities_->FindLocked(token)) {
+      if (t->resource != kAzureDatabricksResource) {
+        return ApiError(401, "UNAUTHENTICATED",
+                        absl::StrCat("Invalid access token: the Microsoft Entra ID token was issued for '",
+                                     t->resource, "', not for Azure Databricks (", kAzureDatabricksResource, ")."));
+      }
+      return t->principal;
+    }
+  }
   auto principal = store_->Run([&](Workspace& ws) -> absl::StatusOr<std::string> {
     auto it = ws.oauth_tokens.find(token);
     if (it == ws.oauth_tokens.end() || it->second.expires_ms <= NowMs()) {
@@ -78,23 +92,68 @@ absl::StatusOr<Reply> Authenticator::IssueToken(const ApiRequest& req) {
       secret = colon == std::string::npos ? "" : UrlDecode(decoded.substr(colon + 1));
     }
   }
+  if (form["grant_type"] == kTokenExchangeGrant) return ExchangeToken(form);
   if (form["grant_type"] != "client_credentials") {
-    return OAuthError(400, "unsupported_grant_type", "Only client_credentials is supported");
+    return OAuthError(400, "unsupported_grant_type",
+                      "Only client_credentials and urn:ietf:params:oauth:grant-type:token-exchange are supported");
   }
   auto client = config_.oauth_clients.find(id);
   if (client == config_.oauth_clients.end() || client->second != secret) {
     return OAuthError(401, "invalid_client", "Client authentication failed");
   }
-  std::string scope = form.count("scope") ? form["scope"] : "all-apis";
+  return IssueOAuthToken(id, form.count("scope") ? form["scope"] : "all-apis");
+}
+
+absl::StatusOr<Reply> Authenticator::IssueOAuthToken(const std::string& principal, const std::string& scope) {
   std::string token = "dose" + RandomToken(40, true);
   auto stored = store_->Run([&](Workspace& ws) -> absl::StatusOr<bool> {
-    ws.oauth_tokens[token] = OAuthToken{id, NowMs() + config_.oauth_token_ttl_seconds * 1000};
+    ws.oauth_tokens[token] = OAuthToken{principal, NowMs() + config_.oauth_token_ttl_seconds * 1000};
     ws.Touch();
     return true;
   });
   if (!stored.ok()) return stored.status();
   return Reply::Ok({{"access_token", token}, {"token_type", "Bearer"},
                     {"expires_in", config_.oauth_token_ttl_seconds}, {"scope", scope}});
+}
+
+// Workload identity federation: the subject token must verify (RS256 against
+// the issuer's published keys) and match a federation policy — the service
+// principal's (client_id given) or an account-wide one (principal = subject).
+absl::StatusOr<Reply> Authenticator::ExchangeToken(const std::map<std::string, std::string>& form) {
+  auto get = [&](const char* k) {
+    auto it = form.find(k);
+    return it == form.end() ? std::string() : it->second;
+  };
+  if (get("subject_token_type") != "urn:ietf:params:oauth:token-type:jwt" &&
+      get("subject_token_type") != "urn:ietf:params:oauth:token-type:id_token") {
+    return OAuthError(400, "invalid_request", "subject_token_type must be urn:ietf:params:oauth:token-type:jwt");
+  }
+  const std::string subject_token = get("subject_token"), client_id = get("client_id");
+  auto peek = PeekJwt(subject_token);
+  if (!peek.ok()) return OAuthError(400, "invalid_request", absl::StrCat("subject_token is not a JWT (", peek.status().message(), ")"));
+  const std::string iss = peek->claims.value("iss", "");
+  std::vector<FederationPolicy> candidates;
+  if (identities_ != nullptr) {
+    std::lock_guard<std::mutex> lock(identities_->mu);
+    for (const FederationPolicy& p : identities_->policies) {
+      if (p.client_id == client_id && p.trust.issuer == iss) candidates.push_back(p);
+    }
+  }
+  if (candidates.empty()) {
+    return OAuthError(401, "invalid_client",
+                      absl::StrCat("No federation policy ", client_id.empty() ? "of the account" : "of service principal " + client_id,
+                                   " trusts the issuer '", iss, "'"));
+  }
+  std::string why;
+  for (const FederationPolicy& p : candidates) {
+    auto verified = VerifyJwt(subject_token, JwtExpectation{p.trust.issuer, p.trust.subject, p.trust.audiences},
+                              NowMs() / 1000);
+    if (verified.ok()) {
+      return IssueOAuthToken(p.client_id.empty() ? p.trust.subject : p.client_id, get("scope").empty() ? "all-apis" : get("scope"));
+    }
+    why = std::string(verified.status().message());
+  }
+  return OAuthError(401, "invalid_client", absl::StrCat("The subject token does not satisfy the federation policy: ", why));
 }
 
 void Authenticator::RegisterRoutes(Router& router) {
@@ -105,7 +164,7 @@ void Authenticator::RegisterRoutes(Router& router) {
                                  {"authorization_endpoint", oidc + "/v1/authorize"},
                                  {"token_endpoint", oidc + "/v1/token"},
                                  {"jwks_uri", oidc + "/jwks.json"},
-                                 {"grant_types_supported", {"client_credentials"}},
+                                 {"grant_types_supported", {"client_credentials", kTokenExchangeGrant}},
                                  {"token_endpoint_auth_methods_supported",
                                   {"client_secret_basic", "client_secret_post"}}});
              },

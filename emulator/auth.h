@@ -1,5 +1,8 @@
-// Authentication: static Bearer tokens (PATs) given by flag, and OAuth M2M
-// (client credentials) tokens issued by /oidc/v1/token. Issued tokens live in the
+// Authentication: static Bearer tokens (PATs) given by flag; OAuth tokens
+// issued by /oidc/v1/token for OAuth M2M (client credentials) and workload
+// identity federation (RFC 8693 token exchange of an external JWT checked
+// against a federation policy); and Entra ID tokens issued for the Azure
+// Databricks resource (identities.h). Issued OAuth tokens live in the
 // Workspace so they survive a restart with a state file.
 //
 // Thread-safe: the static maps are immutable after construction; issued tokens
@@ -11,6 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "emulator/identities.h"
 #include "emulator/router.h"
 #include "emulator/store.h"
 
@@ -24,7 +28,8 @@ struct AuthConfig {
 
 class Authenticator {
  public:
-  Authenticator(AuthConfig config, Store* store) : config_(std::move(config)), store_(store) {}
+  Authenticator(AuthConfig config, Store* store, Identities* identities = nullptr)
+      : config_(std::move(config)), store_(store), identities_(identities) {}
 
   // The user behind an `Authorization` header value, or 401 UNAUTHENTICATED.
   absl::StatusOr<std::string> Authenticate(const std::string& authorization) const;
@@ -34,9 +39,12 @@ class Authenticator {
 
  private:
   absl::StatusOr<Reply> IssueToken(const ApiRequest& req);
+  absl::StatusOr<Reply> ExchangeToken(const std::map<std::string, std::string>& form);
+  absl::StatusOr<Reply> IssueOAuthToken(const std::string& principal, const std::string& scope);
 
   AuthConfig config_;
   Store* store_;
+  Identities* identities_;
 };
 
 // Decodes application/x-www-form-urlencoded text into key/value pairs.

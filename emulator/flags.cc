@@ -54,6 +54,7 @@ absl::Status ApplyFlag(const std::string& name, const std::string& value, Server
   if (name == "state-file") { o.state_file = value; return absl::OkStatus(); }
   if (name == "request-log") { o.request_log_path = value; return absl::OkStatus(); }
   if (name == "tls-cert-out") { o.tls_cert_out = value; o.tls = true; return absl::OkStatus(); }
+  if (name == "acr-cert-out") { o.acr_cert_out = value; return absl::OkStatus(); }
   if (name == "token") { tokens.push_back(value); return absl::OkStatus(); }
   if (name == "user") { user = value; return absl::OkStatus(); }
   if (name == "fault") return AddFault(value, o.faults);
@@ -82,7 +83,7 @@ std::string Usage() {
          "  [--oauth-client ID:SECRET]... [--enable-dcs] [--state-file PATH] [--request-log PATH]\n"
          "  [--start-delay-ms N] [--terminate-delay-ms N] [--resize-delay-ms N] [--air-step-delay-ms N]\n"
          "  [--fault KIND:RATE[:PATH[:LATENCY_MS]]]... [--faults-json JSON] [--rate-limit RPS[:PATH]]...\n"
-         "  [--tls] [--tls-cert-out PATH] [--threads N] [--max-body-bytes N] [--legacy-not-found]";
+         "  [--tls] [--tls-cert-out PATH] [--acr-cert-out PATH] [--threads N] [--max-body-bytes N] [--legacy-not-found]";
 }
 
 absl::StatusOr<ServerOptions> ParseFlags(const std::vector<std::string>& args) {

@@ -60,8 +60,10 @@ EmulatorServer::EmulatorServer(ServerOptions options)
     : options_(std::move(options)),
       store_(options_.state_file),
       log_(options_.request_log_path),
-      auth_(options_.auth, &store_) {
+      auth_(options_.auth, &store_, &identities_) {
   ctx_.store = &store_;
+  ctx_.identities = &identities_;
+  ctx_.acr_cert_out = options_.acr_cert_out;
   ctx_.legacy_not_found = options_.legacy_not_found;
 }
 
@@ -78,6 +80,8 @@ void EmulatorServer::RegisterRoutes() {
   RegisterSecretRoutes(router_, ctx_);
   RegisterAiRuntimeRoutes(router_, ctx_);
   RegisterArmRoutes(router_, ctx_);
+  RegisterEntraRoutes(router_, ctx_);
+  RegisterAcrTokenRoutes(router_, ctx_);
   RegisterAdminRoutes(router_, &store_, &faults_, &log_);
 }
 

@@ -10,6 +10,7 @@
 #include "absl/status/status.h"
 #include "emulator/auth.h"
 #include "emulator/faults.h"
+#include "emulator/identities.h"
 #include "emulator/request_log.h"
 #include "emulator/router.h"
 #include "emulator/service.h"
@@ -27,6 +28,7 @@ struct ServerOptions {
   int port = 0;                       // 0 = pick a free port
   bool tls = false;
   std::string tls_cert_out;           // where the generated certificate PEM is written
+  std::string acr_cert_out;           // where the ACR token service's signing certificate is written
   int threads = 32;
   size_t max_body_bytes = 10 << 20;
   bool legacy_not_found = false;
@@ -65,6 +67,7 @@ class EmulatorServer {
   Store store_;
   FaultInjector faults_;
   RequestLog log_;
+  Identities identities_;
   Authenticator auth_;
   ServiceContext ctx_;
   Router router_;

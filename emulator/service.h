@@ -9,8 +9,12 @@
 
 namespace dcs::emulator {
 
+struct Identities;
+
 struct ServiceContext {
   Store* store = nullptr;
+  Identities* identities = nullptr;  // Entra apps, managed identities, federation policies
+  std::string acr_cert_out;           // where the ACR token service writes its signing certificate
   // Answer unknown cluster ids like older backends (400 INVALID_PARAMETER_VALUE)
   // instead of 404 RESOURCE_DOES_NOT_EXIST.
   bool legacy_not_found = false;
@@ -26,6 +30,11 @@ void RegisterSecretRoutes(Router& router, ServiceContext& ctx);
 void RegisterAiRuntimeRoutes(Router& router, ServiceContext& ctx);
 // Azure Resource Manager container registries + Entra ID client credentials (arm.cc).
 void RegisterArmRoutes(Router& router, ServiceContext& ctx);
+// Entra ID token endpoint (secret and client assertion), the managed-identity
+// endpoint and the identity admin routes (entra.cc).
+void RegisterEntraRoutes(Router& router, ServiceContext& ctx);
+// ACR's /oauth2/exchange and /oauth2/token in front of a registry (acr_tokens.cc).
+void RegisterAcrTokenRoutes(Router& router, ServiceContext& ctx);
 
 }  // namespace dcs::emulator
 

@@ -43,9 +43,11 @@ bool FillCertificate(X509* cert, EVP_PKEY* key) {
 
 }  // namespace
 
-absl::StatusOr<TlsIdentity> GenerateSelfSigned() {
+namespace {
+
+absl::StatusOr<TlsIdentity> SelfSignedWith(EVP_PKEY* key) {
   TlsIdentity id;
-  id.key.reset(EVP_EC_gen("P-256"));
+  id.key.reset(key);
   id.cert.reset(X509_new());
   if (!id.key || !id.cert || !FillCertificate(id.cert.get(), id.key.get())) {
     return absl::InternalError("could not generate a self-signed TLS certificate");
@@ -61,5 +63,11 @@ absl::StatusOr<TlsIdentity> GenerateSelfSigned() {
   BIO_free(bio);
   return id;
 }
+
+}  // namespace
+
+absl::StatusOr<TlsIdentity> GenerateSelfSigned() { return SelfSignedWith(EVP_EC_gen("P-256")); }
+
+absl::StatusOr<TlsIdentity> GenerateRsaSigningIdentity() { return SelfSignedWith(EVP_RSA_gen(2048)); }
 
 }  // namespace dcs::emulator

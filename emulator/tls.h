@@ -21,6 +21,11 @@ struct TlsIdentity {
 // P-256 key, one-year validity, SAN IP:127.0.0.1 and DNS:localhost.
 absl::StatusOr<TlsIdentity> GenerateSelfSigned();
 
+// The same certificate shape over an RSA-2048 key: the emulator's ACR token
+// service signs registry tokens (RS256, certificate in "x5c") with it, and
+// the registry trusts the certificate (its rootcertbundle).
+absl::StatusOr<TlsIdentity> GenerateRsaSigningIdentity();
+
 }  // namespace dcs::emulator
 
 #endif  // DCS_EMULATOR_TLS_H_

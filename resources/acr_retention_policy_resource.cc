@@ -11,6 +11,7 @@
 #include "resources/container_clients.h"
 #include "resources/provider.h"
 #include "resources/values.h"
+#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {
@@ -29,9 +30,10 @@ schema::Schema PolicySchema() {
       "after they lose their last tag. Set through Azure Resource Manager "
       "(`properties.policies.retentionPolicy`, api-version " +
       std::string(azure::kRegistryApiVersion) +
-      "); the registry must use the **Premium** SKU. Authenticates as a service principal with "
-      "the provider's `azure_client_id`, `azure_client_secret`, `azure_tenant_id` or `ARM_CLIENT_ID`, "
-      "`ARM_CLIENT_SECRET`, `ARM_TENANT_ID`. Destroying the resource disables the policy. Import by "
+      "); the registry must use the **Premium** SKU. Authenticates with the provider's Azure identity: "
+      "the Microsoft Entra ID methods of the credential chain (`azure-client-secret` with `ARM_CLIENT_ID`, "
+      "`ARM_CLIENT_SECRET`, `ARM_TENANT_ID`; `azure-msi`; `github-oidc-azure`; `azure-oidc`; `azure-cli`). "
+      "Destroying the resource disables the policy. Import by "
       "registry resource id.";
   s.block.attributes = {
       Attribute{.name = "id", .type = S, .mode = Mode::kComputed, .description = "The registry resource id.", .plan_modifiers = {fw::UseStateForUnknown()}},
@@ -44,28 +46,29 @@ schema::Schema PolicySchema() {
 }
 
 std::unique_ptr<azure::ArmClient> NewArmClient(const fw::Context& ctx, fw::Diagnostics& d) {
-  azure::AzureConfig c;
-  if (const ProviderConfig* p = ProviderConfigOf(ctx)) {
-    c.client_id = p->azure_client_id.value_or("");
-    c.client_secret = p->azure_client_secret.value_or("");
-    c.tenant_id = p->azure_tenant_id.value_or("");
-    if (p->azure_authority_host) c.authority = *p->azure_authority_host;
-    if (p->azure_resource_manager_endpoint) c.resource_manager = *p->azure_resource_manager_endpoint;
-  }
-  auto resolved = azure::ResolveAzureConfig(c);
-  if (!resolved.ok()) {
-    d.AddError("Azure credentials missing", std::string(resolved.status().message()));
+  auto credential = AzureCredential(ctx);
+  if (!credential.ok()) {
+    d.AddError("Azure credentials missing", std::string(credential.status().message()), Path::Root("registry_id"));
     return nullptr;
+  }
+  std::string resource_manager = azure::kDefaultResourceManager;
+  const ProviderConfig* p = ProviderConfigOf(ctx);
+  if (p && p->azure_resource_manager_endpoint) {
+    resource_manager = *p->azure_resource_manager_endpoint;
+  } else if (const char* env = std::getenv("ARM_RESOURCE_MANAGER_ENDPOINT"); env && *env) {
+    resource_manager = env;
   }
   http::RetryPolicy retry;
   retry.total_deadline = std::chrono::minutes(2);
-  return std::make_unique<azure::ArmClient>(*resolved, http::NewCurlTransport("terraform-provider-dcs"), retry);
+  return std::make_unique<azure::ArmClient>(*credential, resource_manager,
+                                            http::NewCurlTransport("terraform-provider-dcs"), retry);
 }
 
 void AddArmError(fw::Diagnostics& d, const absl::Status& s, const std::string& summary) {
   std::string detail(s.message());
   if (s.code() == absl::StatusCode::kUnauthenticated) {
-    absl::StrAppend(&detail, "\n\nCheck the service principal (ARM_CLIENT_ID, ARM_CLIENT_SECRET, ARM_TENANT_ID).");
+    absl::StrAppend(&detail, "\n\nCheck the Azure identity the provider signs in with (ARM_CLIENT_ID, "
+                    "ARM_CLIENT_SECRET, ARM_TENANT_ID; or the managed identity, federated token or `az login`).");
   } else if (s.code() == absl::StatusCode::kPermissionDenied) {
     absl::StrAppend(&detail, "\n\nThe service principal needs a role that may write the registry (e.g. Contributor).");
   }

@@ -1,5 +1,6 @@
 #include "resources/provider.h"
 
+#include "clients/databricks/config.h"
 #include "provider/framework/validators.h"
 #include "provider/log/log.h"
 #include "resources/values.h"
@@ -19,7 +20,7 @@ void AddContainerSettings(schema::Schema& s) {
   a.push_back(Attribute{.name = "docker_cert_path", .type = S, .description = "Directory with `ca.pem`, `cert.pem` and `key.pem` for a TLS `tcp://` Docker host. Environment: `DOCKER_CERT_PATH`."});
   a.push_back(Attribute{.name = "docker_tls_verify", .type = cty::Type::Bool(), .description = "Use TLS and verify the Docker host against `ca.pem`. Environment: `DOCKER_TLS_VERIFY`."});
   a.push_back(Attribute{.name = "azure_resource_manager_endpoint", .type = S, .description = "Azure Resource Manager URL for `dcs_acr_retention_policy` (default `https://management.azure.com`). Environment: `ARM_RESOURCE_MANAGER_ENDPOINT`."});
-  a.push_back(Attribute{.name = "azure_authority_host", .type = S, .description = "Microsoft Entra ID authority for the client-credentials token (default `https://login.microsoftonline.com`). Environment: `AZURE_AUTHORITY_HOST`."});
+  a.push_back(Attribute{.name = "azure_authority_host", .type = S, .description = "Microsoft Entra ID authority for every Entra ID token (workspace, ARM, ACR; default `https://login.microsoftonline.com`). Environment: `AZURE_AUTHORITY_HOST` or `ARM_ENVIRONMENT_AUTHORITY_URL`."});
   s.block.blocks.push_back(schema::NestedBlock{
       .name = "registry_auth",
       .nesting = schema::Nesting::kList,
@@ -67,6 +68,13 @@ schema::Schema ProviderSchema() {
       Attribute{.name = "azure_client_id", .type = S, .description = "Microsoft Entra ID service principal id. Environment: `ARM_CLIENT_ID`."},
       Attribute{.name = "azure_client_secret", .type = S, .description = "Service principal secret. Environment: `ARM_CLIENT_SECRET`.", .sensitive = true},
       Attribute{.name = "azure_tenant_id", .type = S, .description = "Microsoft Entra ID tenant. Environment: `ARM_TENANT_ID`."},
+      Attribute{.name = "auth_type", .type = S, .description = "Use only this authentication method instead of trying each in turn (the Databricks unified-auth names; see the Authentication section). Environment: `DATABRICKS_AUTH_TYPE`.", .validators = {fw::OneOf({std::begin(databricks::kAuthTypes), std::end(databricks::kAuthTypes)})}},
+      Attribute{.name = "azure_use_msi", .type = cty::Type::Bool(), .description = "Authenticate as the Azure managed identity of the machine (`azure-msi`); a user-assigned one is chosen by `azure_client_id`. Environment: `ARM_USE_MSI`, endpoint override `ARM_MSI_ENDPOINT`."},
+      Attribute{.name = "azure_workspace_resource_id", .type = S, .description = "Azure resource id of the workspace; its subscription is passed to `az` by `azure-cli`. Environment: `DATABRICKS_AZURE_RESOURCE_ID`."},
+      Attribute{.name = "audience", .type = S, .description = "Audience requested for a federated token exchanged with Databricks (`github-oidc`; default: the workspace's `/oidc/v1/token` URL). Environment: `DATABRICKS_TOKEN_AUDIENCE`."},
+      Attribute{.name = "oidc_token_env", .type = S, .description = "Environment variable holding the federated token for `env-oidc` (default `DATABRICKS_OIDC_TOKEN`). Environment: `DATABRICKS_OIDC_TOKEN_ENV`."},
+      Attribute{.name = "databricks_id_token_filepath", .type = S, .description = "File holding the federated token for `file-oidc`, re-read on every refresh. Environment: `DATABRICKS_OIDC_TOKEN_FILEPATH`."},
+      Attribute{.name = "databricks_cli_path", .type = S, .description = "The Databricks CLI used by `databricks-cli` (default `databricks` on PATH). Environment: `DATABRICKS_CLI_PATH`."},
       Attribute{.name = "profile", .type = S, .description = "Profile in `~/.databrickscfg`. Environment: `DATABRICKS_CONFIG_PROFILE`."},
       Attribute{.name = "config_file", .type = S, .description = "Path of the Databricks config file. Environment: `DATABRICKS_CONFIG_FILE`."},
       Attribute{.name = "http_timeout_seconds", .type = N, .description = "Timeout of one HTTP request (default 60).", .validators = {fw::IntBetween(1, 3600)}},
@@ -99,6 +107,13 @@ class DcsProvider : public fw::Provider {
     config->azure_client_secret = GetString(c, "azure_client_secret");
     if (config->azure_client_secret) log::RegisterSecret(*config->azure_client_secret);
     config->azure_tenant_id = GetString(c, "azure_tenant_id");
+    config->auth_type = GetString(c, "auth_type");
+    config->azure_use_msi = GetBool(c, "azure_use_msi");
+    config->azure_workspace_resource_id = GetString(c, "azure_workspace_resource_id");
+    config->audience = GetString(c, "audience");
+    config->oidc_token_env = GetString(c, "oidc_token_env");
+    config->oidc_token_filepath = GetString(c, "databricks_id_token_filepath");
+    config->databricks_cli_path = GetString(c, "databricks_cli_path");
     config->profile = GetString(c, "profile");
     config->config_file = GetString(c, "config_file");
     config->http_timeout_seconds = GetInt(c, "http_timeout_seconds");

@@ -15,6 +15,9 @@
 namespace dcs::databricks {
 class Client;
 }
+namespace dcs::azure {
+class TokenCredential;
+}
 
 namespace dcs::resources {
 
@@ -25,6 +28,11 @@ struct ProviderConfig {
   std::optional<std::string> host, token, client_id, client_secret;
   std::optional<std::string> azure_client_id, azure_client_secret, azure_tenant_id;
   std::optional<std::string> profile, config_file;
+  // Credential chain (databricks::kAuthTypes): a forced method and the
+  // settings of managed identity, workload identity federation and the CLIs.
+  std::optional<std::string> auth_type, audience, oidc_token_env, oidc_token_filepath, databricks_cli_path;
+  std::optional<std::string> azure_workspace_resource_id;
+  std::optional<bool> azure_use_msi;
   std::optional<int64_t> http_timeout_seconds, retry_timeout_seconds;
   std::optional<double> rate_limit;
   bool skip_verify = false;
@@ -50,6 +58,9 @@ struct ProviderConfig {
   mutable bool workspace_client_built = false;
   mutable std::shared_ptr<databricks::Client> workspace_client;
   mutable absl::Status workspace_client_error;
+  mutable bool azure_credential_built = false;
+  mutable std::shared_ptr<azure::TokenCredential> azure_credential;
+  mutable absl::Status azure_credential_error;
 };
 
 std::unique_ptr<framework::Provider> NewProvider(std::string version);

@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/http.h"
+#include "provider/log/log.h"
 #include "resources/provider.h"
 
 namespace dcs::resources {
@@ -16,7 +17,9 @@ std::string HomeDir() {
   return home ? home : "";
 }
 
-databricks::Config ToClientConfig(const ProviderConfig& p) {
+}  // namespace
+
+databricks::Config ClientConfigOf(const ProviderConfig& p) {
   databricks::Config c;
   c.host = p.host;
   c.token = p.token;
@@ -27,6 +30,14 @@ databricks::Config ToClientConfig(const ProviderConfig& p) {
   c.azure_tenant_id = p.azure_tenant_id;
   c.profile = p.profile;
   c.config_file = p.config_file;
+  c.auth_type = p.auth_type;
+  if (p.azure_use_msi) c.azure_use_msi = *p.azure_use_msi ? "true" : "false";
+  c.azure_workspace_resource_id = p.azure_workspace_resource_id;
+  c.audience = p.audience;
+  c.oidc_token_env = p.oidc_token_env;
+  c.oidc_token_filepath = p.oidc_token_filepath;
+  c.databricks_cli_path = p.databricks_cli_path;
+  c.azure_authority_url = p.azure_authority_host;
   if (p.http_timeout_seconds) c.http_timeout_seconds = static_cast<int>(*p.http_timeout_seconds);
   if (p.retry_timeout_seconds) c.retry_timeout_seconds = static_cast<int>(*p.retry_timeout_seconds);
   c.rate_limit = p.rate_limit;
@@ -34,14 +45,19 @@ databricks::Config ToClientConfig(const ProviderConfig& p) {
   return c;
 }
 
+namespace {
+
 absl::StatusOr<std::shared_ptr<databricks::Client>> Build(const ProviderConfig& p) {
-  auto resolved = databricks::ResolveConfig(ToClientConfig(p), databricks::ProcessGetenv(), HomeDir());
+  auto resolved = databricks::ResolveConfig(ClientConfigOf(p), databricks::ProcessGetenv(), HomeDir());
   if (!resolved.ok()) return resolved.status();
   std::string agent = absl::StrCat("terraform-provider-dcs/", p.provider_version);
   if (!p.terraform_version.empty()) absl::StrAppend(&agent, " terraform/", p.terraform_version);
   auto transport = http::NewCurlTransport(agent);
-  return std::make_shared<databricks::Client>(*std::move(resolved), std::move(transport), http::RealClock(),
-                                              p.provider_version);
+  auto tokens = databricks::SelectTokenSource(*resolved, {.transport = transport, .clock = http::RealClock()});
+  if (!tokens.ok()) return tokens.status();
+  log::Info("Databricks authentication", {{"auth_type", (*tokens)->method()}});
+  return std::make_shared<databricks::Client>(*std::move(resolved), *std::move(tokens), std::move(transport),
+                                              http::RealClock(), p.provider_version);
 }
 
 std::string HintFor(const absl::Status& status) {
@@ -95,6 +111,33 @@ absl::StatusOr<std::shared_ptr<databricks::Client>> WorkspaceClient(const framew
   return config->workspace_client;
 }
 
+absl::StatusOr<std::shared_ptr<azure::TokenCredential>> AzureCredential(const framework::Context& ctx) {
+  auto* config = static_cast<const ProviderConfig*>(ctx.provider.get());
+  if (config == nullptr) {
+    return absl::FailedPreconditionError("the provider was not configured before a resource call");
+  }
+  std::lock_guard<std::mutex> lock(config->clients_mu);
+  if (!config->azure_credential_built) {
+    config->azure_credential_built = true;
+    auto resolved = databricks::ResolveConfig(ClientConfigOf(*config), databricks::ProcessGetenv(), HomeDir(),
+                                              /*require_host=*/false);
+    absl::StatusOr<std::unique_ptr<azure::TokenCredential>> cred =
+        resolved.ok() ? databricks::SelectAzureCredential(
+                            *resolved, {.transport = http::NewCurlTransport(absl::StrCat(
+                                            "terraform-provider-dcs/", config->provider_version)),
+                                        .clock = http::RealClock()})
+                      : absl::StatusOr<std::unique_ptr<azure::TokenCredential>>(resolved.status());
+    if (cred.ok()) {
+      log::Info("Azure authentication", {{"auth_type", (*cred)->method()}});
+      config->azure_credential = std::shared_ptr<azure::TokenCredential>(*std::move(cred));
+    } else {
+      config->azure_credential_error = cred.status();
+    }
+  }
+  if (!config->azure_credential) return config->azure_credential_error;
+  return config->azure_credential;
+}
+
 std::shared_ptr<databricks::Client> WorkspaceClientOrDiagnose(const framework::Context& ctx,
                                                                schema::Diagnostics& diagnostics) {
   auto client = WorkspaceClient(ctx);
@@ -102,10 +145,10 @@ std::shared_ptr<databricks::Client> WorkspaceClientOrDiagnose(const framework::C
   diagnostics.AddError(
       "Databricks workspace not configured",
       absl::StrCat(client.status().message(),
-                   "\n\nSet `host` and one credential set in the provider block (token; client_id + "
-                   "client_secret; or azure_client_id + azure_client_secret + azure_tenant_id), or the "
-                   "environment variables DATABRICKS_HOST, DATABRICKS_TOKEN, DATABRICKS_CLIENT_ID/SECRET, "
-                   "ARM_CLIENT_ID/SECRET/ARM_TENANT_ID, or a ~/.databrickscfg profile."));
+                   "\n\nSet `host` (DATABRICKS_HOST) and one way to authenticate: a token, an OAuth or Entra ID "
+                   "client secret, a managed identity (azure_use_msi), a federated token (GitHub Actions, "
+                   "DATABRICKS_OIDC_TOKEN, ARM_OIDC_TOKEN), or sign in with `az login` / `databricks auth login`; "
+                   "in the provider block, the environment or a ~/.databrickscfg profile."));
   return nullptr;
 }
 

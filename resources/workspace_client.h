@@ -7,11 +7,14 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "clients/azure/identity.h"
 #include "clients/databricks/client.h"
 #include "provider/framework/context.h"
 #include "provider/schema/diagnostics.h"
 
 namespace dcs::resources {
+
+struct ProviderConfig;
 
 // The workspace client for `ctx`, resolving credentials (provider block >
 // environment > ~/.databrickscfg profile) on first use. Errors:
@@ -19,6 +22,14 @@ namespace dcs::resources {
 // resolution error, which lists what was tried. The answer (client or error)
 // is cached for the provider's lifetime.
 absl::StatusOr<std::shared_ptr<databricks::Client>> WorkspaceClient(const framework::Context& ctx);
+
+// The provider block as the clients' configuration (credential chain settings included).
+databricks::Config ClientConfigOf(const ProviderConfig& p);
+
+// The provider's Azure identity (the Entra ID methods of the chain) for ARM
+// and ACR; built once and shared. Errors: the chain's error listing each
+// Entra ID method and why it did not apply.
+absl::StatusOr<std::shared_ptr<azure::TokenCredential>> AzureCredential(const framework::Context& ctx);
 
 // WorkspaceClient, or an error diagnostic "Databricks workspace not
 // configured" that says which settings to provide; nullptr then.

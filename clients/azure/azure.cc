@@ -98,42 +98,6 @@ absl::Status ArmError(const http::Response& r, const std::string& what) {
   }
 }
 
-EntraCredential::EntraCredential(AzureConfig config, std::shared_ptr<http::RetryingClient> http)
-    : config_(std::move(config)), http_(std::move(http)) {}
-
-absl::StatusOr<std::string> EntraCredential::Token() {
-  std::lock_guard<std::mutex> lock(mu_);
-  const auto now = std::chrono::steady_clock::now();
-  if (!token_.empty() && now < expires_) return token_;
-  http::Request req;
-  req.method = "POST";
-  req.url = absl::StrCat(config_.authority, "/", config_.tenant_id, "/oauth2/v2.0/token");
-  req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
-  req.body = absl::StrCat("grant_type=client_credentials&client_id=", http::UrlEscape(config_.client_id),
-                          "&client_secret=", http::UrlEscape(config_.client_secret),
-                          "&scope=", http::UrlEscape(config_.resource_manager + "/.default"));
-  DCS_ASSIGN_OR_RETURN(http::Response r, http_->Send(req));
-  if (r.status != 200) {
-    absl::Status s = ArmError(r, absl::StrCat("Entra ID token request for client ", config_.client_id));
-    if (r.status == 400 || r.status == 401) return absl::UnauthenticatedError(s.message());
-    return s;
-  }
-  auto j = nlohmann::json::parse(r.body, nullptr, false);
-  if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) {
-    return absl::DataLossError(absl::StrCat("Entra ID token answer from ", config_.authority,
-                                            " has no access_token"));
-  }
-  token_ = j["access_token"].get<std::string>();
-  dcs::log::RegisterSecret(token_);
-  int64_t ttl = 3600;
-  if (j.contains("expires_in")) {
-    if (j["expires_in"].is_number()) ttl = j["expires_in"].get<int64_t>();
-    if (j["expires_in"].is_string()) ttl = std::atoll(j["expires_in"].get<std::string>().c_str());
-  }
-  expires_ = now + std::chrono::seconds(std::max<int64_t>(ttl - 300, 0));
-  return token_;
-}
-
 std::string RegistryId::Path() const {
   return absl::StrCat("/subscriptions/", subscription, "/resourceGroups/", resource_group,
                       "/providers/Microsoft.ContainerRegistry/registries/", name);
@@ -152,16 +116,27 @@ absl::StatusOr<RegistryId> ParseRegistryId(const std::string& id) {
 }
 
 ArmClient::ArmClient(AzureConfig config, std::shared_ptr<http::Transport> transport, http::RetryPolicy retry)
-    : config_(std::move(config)),
+    : resource_manager_(config.resource_manager),
+      http_(std::make_shared<http::RetryingClient>(transport, retry)),
+      credential_(NewClientSecretCredential(
+          EntraOptions{.authority = config.authority, .tenant_id = config.tenant_id, .client_id = config.client_id,
+                       .retry = retry},
+          config.client_secret, transport, http::RealClock())) {}
+
+ArmClient::ArmClient(std::shared_ptr<TokenCredential> credential, std::string resource_manager,
+                     std::shared_ptr<http::Transport> transport, http::RetryPolicy retry)
+    : resource_manager_(std::move(resource_manager)),
       http_(std::make_shared<http::RetryingClient>(std::move(transport), retry)),
-      credential_(config_, http_) {}
+      credential_(std::move(credential)) {
+  while (!resource_manager_.empty() && resource_manager_.back() == '/') resource_manager_.pop_back();
+}
 
 absl::StatusOr<http::Response> ArmClient::Call(const std::string& method, const RegistryId& id,
                                                const std::string& body) {
-  DCS_ASSIGN_OR_RETURN(std::string token, credential_.Token());
+  DCS_ASSIGN_OR_RETURN(std::string token, credential_->Token(resource_manager_ + "/.default", nullptr));
   http::Request req;
   req.method = method;
-  req.url = absl::StrCat(config_.resource_manager, id.Path(), "?api-version=", kRegistryApiVersion);
+  req.url = absl::StrCat(resource_manager_, id.Path(), "?api-version=", kRegistryApiVersion);
   req.headers.emplace_back("Authorization", "Bearer " + token);
   if (!body.empty()) {
     req.headers.emplace_back("Content-Type", "application/json");

@@ -8,7 +8,7 @@
 // https://login.microsoftonline.com) and ARM_RESOURCE_MANAGER_ENDPOINT
 // (default https://management.azure.com).
 //
-// Thread-safety: EntraCredential and ArmClient are safe to share.
+// Thread-safety: ArmClient is safe to share.
 #ifndef DCS_CLIENTS_AZURE_AZURE_H_
 #define DCS_CLIENTS_AZURE_AZURE_H_
 
@@ -21,6 +21,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "clients/azure/identity.h"
 #include "clients/http/http.h"
 
 namespace dcs::azure {
@@ -42,24 +43,6 @@ using Getenv = std::function<const char*(const char*)>;
 // ARM_TENANT_ID, AZURE_AUTHORITY_HOST, ARM_RESOURCE_MANAGER_ENDPOINT.
 // Errors: FailedPrecondition naming every missing setting.
 absl::StatusOr<AzureConfig> ResolveAzureConfig(AzureConfig given, const Getenv& getenv = nullptr);
-
-// Client-credentials tokens for the resource manager, cached until 5 minutes
-// before they expire. The secret is registered with the log redaction.
-class EntraCredential {
- public:
-  EntraCredential(AzureConfig config, std::shared_ptr<http::RetryingClient> http);
-  // POST {authority}/{tenant}/oauth2/v2.0/token, scope {resource_manager}/.default.
-  // Errors: Unauthenticated quoting Entra's error_description for a bad
-  // client id / secret, Unavailable for transport failures.
-  absl::StatusOr<std::string> Token();
-
- private:
-  AzureConfig config_;
-  std::shared_ptr<http::RetryingClient> http_;
-  std::mutex mu_;
-  std::string token_;
-  std::chrono::steady_clock::time_point expires_;
-};
 
 struct RegistryId {
   std::string subscription, resource_group, name;
@@ -84,8 +67,13 @@ struct RegistryInfo {
 
 class ArmClient {
  public:
+  // As the service principal of `config` (client secret).
   ArmClient(AzureConfig config, std::shared_ptr<http::Transport> transport,
             http::RetryPolicy retry = {});
+  // As any Entra ID identity (identity.h): managed identity, federated
+  // token, Azure CLI, client secret. Tokens for {resource_manager}/.default.
+  ArmClient(std::shared_ptr<TokenCredential> credential, std::string resource_manager,
+            std::shared_ptr<http::Transport> transport, http::RetryPolicy retry = {});
   // GET the registry. Errors: NotFound for a missing registry / resource
   // group, Unauthenticated / PermissionDenied quoting ARM's error.
   absl::StatusOr<RegistryInfo> GetRegistry(const RegistryId& id);
@@ -97,9 +85,9 @@ class ArmClient {
  private:
   absl::StatusOr<http::Response> Call(const std::string& method, const RegistryId& id,
                                       const std::string& body);
-  AzureConfig config_;
+  std::string resource_manager_;
   std::shared_ptr<http::RetryingClient> http_;
-  EntraCredential credential_;
+  std::shared_ptr<TokenCredential> credential_;
 };
 
 // {"error":{"code","message"}} of an ARM / Entra answer as a status.

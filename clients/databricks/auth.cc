@@ -1,36 +1,50 @@
-// PAT, OAuth M2M and Azure client-secret token sources.
+// Token sources of each auth_type and the chain that picks one.
 #include "clients/databricks/auth.h"
 
 #include <cctype>
 #include <cstdlib>
+#include <functional>
 #include <mutex>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "clients/azure/id_token.h"
 #include "provider/log/log.h"
 
 namespace dcs::databricks {
 namespace {
 
+using Json = nlohmann::json;
+
 class PatSource : public TokenSource {
  public:
   explicit PatSource(std::string token) : header_("Bearer " + token) {}
   absl::StatusOr<std::string> Authorization(const std::atomic<bool>*) override { return header_; }
+  std::string method() const override { return "pat"; }
 
  private:
   std::string header_;
 };
 
-// A client-credentials grant: POSTs `form` to `url` (with optional extra
-// headers) and caches the access token until kRefreshMargin before expiry.
-class ClientCredentialsSource : public TokenSource {
+// Builds the form body of one token request (re-run on every refresh so a
+// rotated federated token is picked up).
+using FormBuilder = std::function<absl::StatusOr<std::string>(const std::atomic<bool>* stop)>;
+
+// A grant at a Databricks or Entra token endpoint: POSTs the form (with
+// optional extra headers) and caches the access token until kRefreshMargin
+// before expiry.
+class OAuthSource : public TokenSource {
  public:
-  ClientCredentialsSource(std::string what, std::string url, std::string form, http::Headers headers,
-                          std::string hint, const ResolvedConfig& config,
-                          std::shared_ptr<http::Transport> transport, std::shared_ptr<http::Clock> clock)
-      : what_(std::move(what)), url_(std::move(url)), form_(std::move(form)), headers_(std::move(headers)),
+  OAuthSource(std::string method, std::string url, FormBuilder form, http::Headers headers, std::string hint,
+              const ResolvedConfig& config, std::shared_ptr<http::Transport> transport,
+              std::shared_ptr<http::Clock> clock)
+      : method_(std::move(method)), url_(std::move(url)), form_(std::move(form)), headers_(std::move(headers)),
         hint_(std::move(hint)), timeout_(std::chrono::seconds(config.http_timeout_seconds)),
         clock_(clock), http_(std::move(transport), Policy(config), clock) {}
 
@@ -39,6 +53,7 @@ class ClientCredentialsSource : public TokenSource {
     if (!header_.empty() && clock_->Now() + kRefreshMargin < expiry_) return header_;
     return Refresh(stop);
   }
+  std::string method() const override { return method_; }
 
  private:
   static http::RetryPolicy Policy(const ResolvedConfig& config) {
@@ -48,24 +63,28 @@ class ClientCredentialsSource : public TokenSource {
   }
 
   absl::StatusOr<std::string> Refresh(const std::atomic<bool>* stop) {
-    http::Request req{.method = "POST", .url = url_, .headers = headers_, .body = form_, .timeout = timeout_};
+    auto form = form_(stop);
+    if (!form.ok()) return form.status();
+    http::Request req{.method = "POST", .url = url_, .headers = headers_, .body = *form, .timeout = timeout_};
     req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
     req.headers.emplace_back("Accept", "application/json");
     const auto started = clock_->Now();
     auto resp = http_.Send(req, stop);
     if (!resp.ok()) {
       return absl::Status(resp.status().code(),
-                          absl::StrCat(what_, " token request to ", url_, " failed: ", resp.status().message()));
+                          absl::StrCat(method_, ": token request to ", url_, " failed: ", resp.status().message()));
     }
-    nlohmann::json j = nlohmann::json::parse(resp->body, nullptr, false);
+    Json j = Json::parse(resp->body, nullptr, false);
     if (resp->status != 200) return Rejected(*resp, j);
     if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string()) {
-      return absl::InternalError(absl::StrCat(what_, " token endpoint ", url_,
-                                              " answered without an access_token (HTTP ", resp->status, ")"));
+      return absl::InternalError(absl::StrCat(method_, ": token endpoint ", url_,
+                                              " answered without an access_token (HTTP ", resp->status, ", ",
+                                              j.is_discarded() ? "not JSON" : "JSON of another shape", ")"));
     }
     std::string token = j["access_token"].get<std::string>();
     dcs::log::RegisterSecret(token);
-    std::string type = j.value("token_type", std::string("Bearer"));
+    std::string type = j.contains("token_type") && j["token_type"].is_string() ? j["token_type"].get<std::string>()
+                                                                               : "Bearer";
     int64_t expires_in = 3600;
     if (j.contains("expires_in") && j["expires_in"].is_number()) {
       expires_in = j["expires_in"].get<int64_t>();
@@ -74,20 +93,29 @@ class ClientCredentialsSource : public TokenSource {
     }
     expiry_ = started + std::chrono::seconds(expires_in);
     header_ = (type.empty() ? std::string("Bearer") : type) + " " + token;
-    dcs::log::Debug("obtained access token", {{"@module", "databricks"}, {"auth", what_},
+    dcs::log::Debug("obtained access token", {{"@module", "databricks"}, {"auth", method_},
                                               {"expires_in", expires_in}});
     return header_;
   }
 
-  absl::Status Rejected(const http::Response& resp, const nlohmann::json& j) {
+  absl::Status Rejected(const http::Response& resp, const Json& j) {
     std::string detail;
     if (j.is_object()) {
-      detail = j.value("error", std::string());
-      std::string description = j.value("error_description", std::string());
-      if (!description.empty()) detail += (detail.empty() ? "" : ": ") + description;
+      if (j.contains("error") && j["error"].is_string()) detail = j["error"].get<std::string>();
+      for (const char* k : {"error_description", "message"}) {
+        if (j.contains(k) && j[k].is_string()) {
+          detail += (detail.empty() ? "" : ": ") + j[k].get<std::string>();
+          break;
+        }
+      }
     }
-    if (detail.empty()) detail = resp.body.substr(0, 200);
-    std::string msg = absl::StrCat(what_, " token request to ", url_, " was rejected (HTTP ", resp.status,
+    if (detail.empty()) {
+      detail = resp.body.substr(0, 200);
+      for (char& c : detail) {
+        if (c == '\n' || c == '\r') c = ' ';
+      }
+    }
+    std::string msg = absl::StrCat(method_, ": token request to ", url_, " was rejected (HTTP ", resp.status,
                                    "): ", detail);
     if (resp.status == 400 || resp.status == 401 || resp.status == 403) {
       return absl::UnauthenticatedError(absl::StrCat(msg, ". ", hint_));
@@ -95,7 +123,8 @@ class ClientCredentialsSource : public TokenSource {
     return absl::UnavailableError(msg);
   }
 
-  const std::string what_, url_, form_;
+  const std::string method_, url_;
+  const FormBuilder form_;
   const http::Headers headers_;
   const std::string hint_;
   const std::chrono::milliseconds timeout_;
@@ -106,7 +135,401 @@ class ClientCredentialsSource : public TokenSource {
   std::chrono::steady_clock::time_point expiry_{};
 };
 
+// An Entra ID identity used for the Azure Databricks resource.
+class AzureSource : public TokenSource {
+ public:
+  explicit AzureSource(std::unique_ptr<azure::TokenCredential> credential) : credential_(std::move(credential)) {}
+  absl::StatusOr<std::string> Authorization(const std::atomic<bool>* stop) override {
+    auto token = credential_->Token(kAzureDatabricksScope, stop);
+    if (!token.ok()) return token.status();
+    return "Bearer " + *token;
+  }
+  std::string method() const override { return credential_->method(); }
+
+ private:
+  std::unique_ptr<azure::TokenCredential> credential_;
+};
+
+// `databricks auth token --host H` prints {"access_token","token_type","expiry"}
+// from the CLI's U2M login cache (refreshing it when needed).
+class DatabricksCliSource : public TokenSource {
+ public:
+  DatabricksCliSource(std::string program, std::string host, const AuthDeps& deps)
+      : program_(std::move(program)), host_(std::move(host)), runner_(deps.runner), clock_(deps.clock),
+        timeout_(deps.cli_timeout) {}
+
+  absl::StatusOr<std::string> Authorization(const std::atomic<bool>*) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!header_.empty() && clock_->Now() + kRefreshMargin < expiry_) return header_;
+    const std::vector<std::string> argv = {program_, "auth", "token", "--host", host_};
+    const auto wall = absl::Now();
+    const auto started = clock_->Now();
+    auto r = runner_(argv, timeout_);
+    if (!r.ok()) {
+      if (r.status().code() == absl::StatusCode::kNotFound) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "databricks-cli: the Databricks CLI (", program_, ") is not installed or not on PATH; install it, "
+            "run `databricks auth login --host ", host_, "`, or set databricks_cli_path (DATABRICKS_CLI_PATH)"));
+      }
+      return absl::Status(r.status().code(), absl::StrCat("databricks-cli: ", r.status().message()));
+    }
+    if (r->exit_code != 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "databricks-cli: `databricks auth token --host ", host_, "` failed (exit ", r->exit_code, "): ",
+          process::QuoteStderr(r->err), ". Run `databricks auth login --host ", host_, "`"));
+    }
+    Json j = Json::parse(r->out, nullptr, false);
+    if (!j.is_object() || !j.contains("access_token") || !j["access_token"].is_string() ||
+        j["access_token"].get<std::string>().empty()) {
+      return absl::InternalError(absl::StrCat("databricks-cli: `databricks auth token` printed ", r->out.size(),
+                                              " bytes that are not its JSON answer (no access_token); check the "
+                                              "CLI (`databricks version`)"));
+    }
+    const std::string token = j["access_token"].get<std::string>();
+    dcs::log::RegisterSecret(token);
+    int64_t left = 300;  // unknown expiry: ask again in five minutes
+    if (j.contains("expiry") && j["expiry"].is_string()) {
+      auto at = azure::ParseExpiry(j["expiry"].get<std::string>());
+      if (at.ok()) left = *at - absl::ToUnixSeconds(wall);
+    }
+    expiry_ = started + std::chrono::seconds(left);
+    std::string type = j.contains("token_type") && j["token_type"].is_string() ? j["token_type"].get<std::string>()
+                                                                               : "Bearer";
+    header_ = (type.empty() ? "Bearer" : type) + " " + token;
+    return header_;
+  }
+  std::string method() const override { return "databricks-cli"; }
+
+ private:
+  const std::string program_, host_;
+  process::CommandRunner runner_;
+  std::shared_ptr<http::Clock> clock_;
+  std::chrono::milliseconds timeout_;
+  std::mutex mu_;
+  std::string header_;
+  std::chrono::steady_clock::time_point expiry_{};
+};
+
+class FailingSource : public TokenSource {
+ public:
+  explicit FailingSource(absl::Status status) : status_(std::move(status)) {}
+  absl::StatusOr<std::string> Authorization(const std::atomic<bool>*) override { return status_; }
+  std::string method() const override { return "none"; }
+
+ private:
+  absl::Status status_;
+};
+
+// --- the chain ---------------------------------------------------------------
+
+// A method either configures a source, or says why it does not apply
+// (`*why` set, nullptr returned), or fails (an error).
+template <typename T>
+using Configure = std::function<absl::StatusOr<std::unique_ptr<T>>(const ResolvedConfig&, const AuthDeps&,
+                                                                   std::string* why)>;
+
+template <typename T>
+struct Method {
+  const char* name;
+  Configure<T> configure;
+};
+
+std::string TokenEndpoint(const ResolvedConfig& c) { return c.host + "/oidc/v1/token"; }
+
+// The audience requested for a federated token meant for Databricks: the
+// configured one, else the workspace's token endpoint (the SDKs' default).
+std::string DatabricksAudience(const ResolvedConfig& c) {
+  return c.audience.empty() ? TokenEndpoint(c) : c.audience;
+}
+
+// RFC 8693 token exchange of a federated JWT at the workspace.
+std::unique_ptr<TokenSource> TokenExchange(const char* method, azure::AssertionSupplier subject,
+                                           const ResolvedConfig& c, const AuthDeps& deps) {
+  const std::string client_id = c.client_id;
+  FormBuilder form = [subject, client_id](const std::atomic<bool>* stop) -> absl::StatusOr<std::string> {
+    auto jwt = subject(stop);
+    if (!jwt.ok()) return jwt.status();
+    std::string body = absl::StrCat(
+        "grant_type=", FormEscape("urn:ietf:params:oauth:grant-type:token-exchange"),
+        "&subject_token_type=", FormEscape("urn:ietf:params:oauth:token-type:jwt"),
+        "&subject_token=", FormEscape(*jwt), "&scope=all-apis");
+    if (!client_id.empty()) absl::StrAppend(&body, "&client_id=", FormEscape(client_id));
+    return body;
+  };
+  return std::make_unique<OAuthSource>(
+      method, TokenEndpoint(c), std::move(form), http::Headers{},
+      absl::StrCat("The workspace refused the federated token: a federation policy of the service principal",
+                   client_id.empty() ? "" : " " + client_id + " (client_id / DATABRICKS_CLIENT_ID)",
+                   " or of the account must trust its issuer, audience and subject (requested audience ",
+                   DatabricksAudience(c), ", DATABRICKS_TOKEN_AUDIENCE), and it must not be expired"),
+      c, deps.transport, deps.clock);
+}
+
+azure::EntraOptions EntraOptionsOf(const ResolvedConfig& c) {
+  azure::EntraOptions o;
+  o.authority = c.azure_authority_url;
+  o.tenant_id = c.azure_tenant_id;
+  o.client_id = c.azure_client_id;
+  o.timeout = std::chrono::seconds(c.http_timeout_seconds);
+  o.retry.total_deadline = std::chrono::seconds(c.retry_timeout_seconds);
+  return o;
+}
+
+// Why an Entra app method cannot run: the app id and tenant are needed.
+std::string MissingEntraApp(const ResolvedConfig& c) {
+  std::vector<std::string> missing;
+  if (c.azure_client_id.empty()) missing.push_back("azure_client_id (ARM_CLIENT_ID)");
+  if (c.azure_tenant_id.empty()) missing.push_back("azure_tenant_id (ARM_TENANT_ID)");
+  return missing.empty() ? "" : "needs " + absl::StrJoin(missing, " and ");
+}
+
+azure::AssertionSupplier GithubToken(const char* method, const ResolvedConfig& c, const std::string& audience,
+                                     const AuthDeps& deps) {
+  return azure::IdTokenFromRequestUrl(method, c.actions_id_token_request_url, c.actions_id_token_request_token,
+                                      audience, deps.transport, std::chrono::seconds(c.http_timeout_seconds));
+}
+
+std::vector<Method<azure::TokenCredential>> AzureMethods() {
+  using Cred = std::unique_ptr<azure::TokenCredential>;
+  return {
+      {"github-oidc-azure",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Cred> {
+         if (c.actions_id_token_request_url.empty() || c.actions_id_token_request_token.empty()) {
+           *why = "not running in GitHub Actions with `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL / "
+                  "ACTIONS_ID_TOKEN_REQUEST_TOKEN unset)";
+           return nullptr;
+         }
+         if (*why = MissingEntraApp(c); !why->empty()) return nullptr;
+         return azure::NewClientAssertionCredential(
+             "github-oidc-azure", EntraOptionsOf(c),
+             GithubToken("github-oidc-azure", c, azure::kEntraFederationAudience, d), d.transport, d.clock);
+       }},
+      {"azure-oidc",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Cred> {
+         const std::string request_url =
+             c.azure_oidc_request_url.empty() ? c.actions_id_token_request_url : c.azure_oidc_request_url;
+         const std::string request_token =
+             c.azure_oidc_request_token.empty() ? c.actions_id_token_request_token : c.azure_oidc_request_token;
+         azure::AssertionSupplier supplier;
+         if (!c.azure_oidc_token.empty()) {
+           supplier = azure::IdTokenFromEnv("azure-oidc", "ARM_OIDC_TOKEN", c.azure_oidc_token);
+         } else if (!c.azure_oidc_token_file_path.empty()) {
+           supplier = azure::IdTokenFromFile("azure-oidc", "ARM_OIDC_TOKEN_FILE_PATH", c.azure_oidc_token_file_path);
+         } else if (c.azure_use_oidc && !request_url.empty() && !request_token.empty()) {
+           supplier = azure::IdTokenFromRequestUrl("azure-oidc", request_url, request_token,
+                                                   azure::kEntraFederationAudience, d.transport,
+                                                   std::chrono::seconds(c.http_timeout_seconds));
+         } else {
+           *why = c.azure_use_oidc ? "ARM_USE_OIDC is set but there is no token: set ARM_OIDC_TOKEN, "
+                                     "ARM_OIDC_TOKEN_FILE_PATH or ARM_OIDC_REQUEST_URL + ARM_OIDC_REQUEST_TOKEN"
+                                   : "no ARM_OIDC_TOKEN / ARM_OIDC_TOKEN_FILE_PATH, and ARM_USE_OIDC is not true";
+           return nullptr;
+         }
+         if (*why = MissingEntraApp(c); !why->empty()) return nullptr;
+         return azure::NewClientAssertionCredential("azure-oidc", EntraOptionsOf(c), std::move(supplier),
+                                                    d.transport, d.clock);
+       }},
+      {"azure-msi",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Cred> {
+         if (!c.azure_use_msi) {
+           *why = "azure_use_msi (ARM_USE_MSI) is not true";
+           return nullptr;
+         }
+         azure::ManagedIdentityOptions o;
+         if (!c.azure_msi_endpoint.empty()) o.endpoint = c.azure_msi_endpoint;
+         o.client_id = c.azure_client_id;
+         o.timeout = std::chrono::seconds(std::min(c.http_timeout_seconds, 30));
+         o.retry.total_deadline = std::chrono::seconds(std::min(c.retry_timeout_seconds, 60));
+         return azure::NewManagedIdentityCredential(o, d.transport, d.clock);
+       }},
+      {"azure-client-secret",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Cred> {
+         if (c.azure_client_secret.empty()) {
+           *why = "no azure_client_secret (ARM_CLIENT_SECRET)";
+           return nullptr;
+         }
+         if (*why = MissingEntraApp(c); !why->empty()) return nullptr;
+         return azure::NewClientSecretCredential(EntraOptionsOf(c), c.azure_client_secret, d.transport, d.clock);
+       }},
+      {"azure-cli",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Cred> {
+         azure::AzureCliOptions o;
+         o.tenant_id = c.azure_tenant_id;
+         o.subscription_id = c.azure_subscription_id;
+         o.timeout = d.cli_timeout;
+         auto cred = azure::NewAzureCliCredential(o, d.runner, d.clock);
+         // Like the SDKs, find out now whether az is installed and signed in.
+         auto probe = cred->Token(kAzureDatabricksScope, nullptr);
+         if (!probe.ok()) {
+           if (probe.status().code() == absl::StatusCode::kFailedPrecondition) {
+             *why = std::string(probe.status().message());
+             return nullptr;
+           }
+           return probe.status();
+         }
+         return cred;
+       }},
+  };
+}
+
+std::vector<Method<TokenSource>> WorkspaceMethods() {
+  using Src = std::unique_ptr<TokenSource>;
+  std::vector<Method<TokenSource>> methods = {
+      {"pat",
+       [](const ResolvedConfig& c, const AuthDeps&, std::string* why) -> absl::StatusOr<Src> {
+         if (c.token.empty()) {
+           *why = "no token (DATABRICKS_TOKEN)";
+           return nullptr;
+         }
+         dcs::log::RegisterSecret(c.token);
+         return std::make_unique<PatSource>(c.token);
+       }},
+      {"oauth-m2m",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Src> {
+         if (c.client_id.empty() || c.client_secret.empty()) {
+           *why = c.client_id.empty() ? "no client_id + client_secret (DATABRICKS_CLIENT_ID / "
+                                        "DATABRICKS_CLIENT_SECRET)"
+                                      : "client_id is set but client_secret (DATABRICKS_CLIENT_SECRET) is not";
+           return nullptr;
+         }
+         // RFC 6749 §2.3.1: form-encode id and secret, then base64 "id:secret".
+         const std::string basic = Base64Encode(FormEscape(c.client_id) + ":" + FormEscape(c.client_secret));
+         dcs::log::RegisterSecret(c.client_secret);
+         dcs::log::RegisterSecret(FormEscape(c.client_secret));
+         dcs::log::RegisterSecret(basic);
+         return std::make_unique<OAuthSource>(
+             "oauth-m2m", TokenEndpoint(c),
+             [](const std::atomic<bool>*) -> absl::StatusOr<std::string> {
+               return std::string("grant_type=client_credentials&scope=all-apis");
+             },
+             http::Headers{{"Authorization", "Basic " + basic}},
+             "Check client_id / client_secret (DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET) of the "
+             "service principal.",
+             c, d.transport, d.clock);
+       }},
+      {"databricks-cli",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Src> {
+         const std::string program = c.databricks_cli_path.empty() ? "databricks" : c.databricks_cli_path;
+         auto src = std::make_unique<DatabricksCliSource>(program, c.host, d);
+         auto probe = src->Authorization(nullptr);
+         if (!probe.ok()) {
+           if (probe.status().code() == absl::StatusCode::kFailedPrecondition) {
+             *why = std::string(probe.status().message());
+             return nullptr;
+           }
+           return probe.status();
+         }
+         return src;
+       }},
+      {"github-oidc",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Src> {
+         if (c.actions_id_token_request_url.empty() || c.actions_id_token_request_token.empty()) {
+           *why = "not running in GitHub Actions with `id-token: write` (ACTIONS_ID_TOKEN_REQUEST_URL / "
+                  "ACTIONS_ID_TOKEN_REQUEST_TOKEN unset)";
+           return nullptr;
+         }
+         if (c.client_id.empty()) {
+           *why = "needs client_id (DATABRICKS_CLIENT_ID) of the service principal with the federation policy";
+           return nullptr;
+         }
+         return TokenExchange("github-oidc", GithubToken("github-oidc", c, DatabricksAudience(c), d), c, d);
+       }},
+      {"env-oidc",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Src> {
+         const std::string variable = c.oidc_token_env.empty() ? "DATABRICKS_OIDC_TOKEN" : c.oidc_token_env;
+         auto value = d.getenv(variable);
+         if (!value || value->empty()) {
+           *why = absl::StrCat("the environment variable ", variable, " is not set",
+                               c.oidc_token_env.empty() ? " (DATABRICKS_OIDC_TOKEN_ENV names another)" : "");
+           return nullptr;
+         }
+         return TokenExchange("env-oidc", azure::IdTokenFromEnv("env-oidc", variable, *value), c, d);
+       }},
+      {"file-oidc",
+       [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Src> {
+         if (c.oidc_token_filepath.empty()) {
+           *why = "no databricks_id_token_filepath (DATABRICKS_OIDC_TOKEN_FILEPATH)";
+           return nullptr;
+         }
+         return TokenExchange("file-oidc",
+                              azure::IdTokenFromFile("file-oidc", "DATABRICKS_OIDC_TOKEN_FILEPATH",
+                                                     c.oidc_token_filepath),
+                              c, d);
+       }},
+  };
+  for (auto& m : AzureMethods()) {
+    auto configure = m.configure;
+    methods.push_back({m.name, [configure](const ResolvedConfig& c, const AuthDeps& d,
+                                           std::string* why) -> absl::StatusOr<Src> {
+                         auto cred = configure(c, d, why);
+                         if (!cred.ok()) return cred.status();
+                         if (*cred == nullptr) return nullptr;
+                         return std::make_unique<AzureSource>(*std::move(cred));
+                       }});
+  }
+  return methods;
+}
+
+AuthDeps WithDefaults(AuthDeps d) {
+  if (!d.runner) d.runner = process::DefaultRunner();
+  if (!d.getenv) d.getenv = ProcessGetenv();
+  if (!d.clock) d.clock = http::RealClock();
+  return d;
+}
+
+template <typename T>
+absl::StatusOr<std::unique_ptr<T>> Select(const std::vector<Method<T>>& methods, const ResolvedConfig& c,
+                                          const AuthDeps& deps, const char* what) {
+  std::vector<std::string> tried;
+  for (const auto& m : methods) {
+    if (!c.auth_type.empty() && c.auth_type != m.name) continue;
+    std::string why;
+    auto got = m.configure(c, deps, &why);
+    if (!got.ok()) return got.status();
+    if (*got != nullptr) {
+      dcs::log::Debug("authentication method selected", {{"@module", "databricks"}, {"auth_type", m.name}});
+      return std::move(*got);
+    }
+    if (!c.auth_type.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat("auth_type \"", c.auth_type, "\" was requested for ", what,
+                                                     " (provider auth_type or DATABRICKS_AUTH_TYPE) but cannot be "
+                                                     "used: ", why));
+    }
+    tried.push_back(absl::StrCat(m.name, ": ", why));
+  }
+  if (!c.auth_type.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat("auth_type \"", c.auth_type, "\" cannot be used for ", what));
+  }
+  return absl::InvalidArgumentError(absl::StrCat(
+      "no authentication method applies for ", what, ". Tried, in order:\n  - ", absl::StrJoin(tried, "\n  - "),
+      "\nSettings found: ", c.sources.empty() ? "none" : c.sources,
+      c.config_file_note.empty() ? "" : "; " + c.config_file_note,
+      ".\nSet up one of them, or force one with auth_type / DATABRICKS_AUTH_TYPE."));
+}
+
 }  // namespace
+
+absl::StatusOr<std::unique_ptr<TokenSource>> SelectTokenSource(const ResolvedConfig& config, AuthDeps deps) {
+  return Select(WorkspaceMethods(), config, WithDefaults(std::move(deps)),
+                ("the Databricks workspace " + config.host).c_str());
+}
+
+absl::StatusOr<std::unique_ptr<azure::TokenCredential>> SelectAzureCredential(const ResolvedConfig& config,
+                                                                              AuthDeps deps) {
+  ResolvedConfig c = config;
+  bool azure_forced = false;
+  for (const auto& m : AzureMethods()) azure_forced |= c.auth_type == m.name;
+  if (!azure_forced) c.auth_type.clear();  // e.g. pat for the workspace, the Azure chain for ARM/ACR
+  return Select(AzureMethods(), c, WithDefaults(std::move(deps)), "Azure (Microsoft Entra ID)");
+}
+
+std::unique_ptr<TokenSource> NewTokenSource(const ResolvedConfig& config,
+                                            std::shared_ptr<http::Transport> transport,
+                                            std::shared_ptr<http::Clock> clock) {
+  auto selected = SelectTokenSource(config, AuthDeps{.transport = std::move(transport), .clock = std::move(clock)});
+  if (!selected.ok()) return std::make_unique<FailingSource>(selected.status());
+  return *std::move(selected);
+}
 
 std::string Base64Encode(std::string_view data) {
   static constexpr char kAlphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -128,38 +551,5 @@ std::string Base64Encode(std::string_view data) {
 }
 
 std::string FormEscape(std::string_view value) { return http::UrlEscape(value); }
-
-std::unique_ptr<TokenSource> NewTokenSource(const ResolvedConfig& config,
-                                            std::shared_ptr<http::Transport> transport,
-                                            std::shared_ptr<http::Clock> clock) {
-  switch (config.auth_type) {
-    case AuthType::kPat:
-      dcs::log::RegisterSecret(config.token);
-      return std::make_unique<PatSource>(config.token);
-    case AuthType::kOAuthM2M:
-      dcs::log::RegisterSecret(config.client_secret);
-      dcs::log::RegisterSecret(Base64Encode(config.client_id + ":" + config.client_secret));
-      return std::make_unique<ClientCredentialsSource>(
-          "OAuth M2M", config.host + "/oidc/v1/token", "grant_type=client_credentials&scope=all-apis",
-          http::Headers{{"Authorization",
-                         "Basic " + Base64Encode(config.client_id + ":" + config.client_secret)}},
-          "Check client_id / client_secret (DATABRICKS_CLIENT_ID / DATABRICKS_CLIENT_SECRET) of the "
-          "service principal.",
-          config, std::move(transport), std::move(clock));
-    case AuthType::kAzureClientSecret:
-      dcs::log::RegisterSecret(config.azure_client_secret);
-      return std::make_unique<ClientCredentialsSource>(
-          "Azure service principal",
-          config.azure_authority_url + "/" + config.azure_tenant_id + "/oauth2/v2.0/token",
-          "grant_type=client_credentials&client_id=" + FormEscape(config.azure_client_id) +
-              "&client_secret=" + FormEscape(config.azure_client_secret) +
-              "&scope=" + FormEscape(kAzureDatabricksScope),
-          http::Headers{},
-          "Check azure_client_id / azure_client_secret / azure_tenant_id (ARM_CLIENT_ID / "
-          "ARM_CLIENT_SECRET / ARM_TENANT_ID).",
-          config, std::move(transport), std::move(clock));
-  }
-  return nullptr;
-}
 
 }  // namespace dcs::databricks

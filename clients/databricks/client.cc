@@ -56,6 +56,14 @@ Client::Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport
       http_(transport, PolicyFor(config_), clock),
       user_agent_("terraform-provider-dcs/" + provider_version) {}
 
+Client::Client(ResolvedConfig config, std::unique_ptr<TokenSource> tokens, std::shared_ptr<http::Transport> transport,
+               std::shared_ptr<http::Clock> clock, std::string provider_version)
+    : config_(std::move(config)),
+      clock_(clock),
+      tokens_(std::move(tokens)),
+      http_(transport, PolicyFor(config_), clock),
+      user_agent_("terraform-provider-dcs/" + provider_version) {}
+
 http::Request Client::BuildRequest(std::string_view method, std::string_view path,
                                    const nlohmann::json& body_or_query, std::string authorization) const {
   http::Request req;

@@ -26,6 +26,9 @@ class Client {
   // `provider_version` goes into "User-Agent: terraform-provider-dcs/<version>".
   Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport,
          std::shared_ptr<http::Clock> clock, std::string provider_version);
+  // With a source already chosen by SelectTokenSource.
+  Client(ResolvedConfig config, std::unique_ptr<TokenSource> tokens, std::shared_ptr<http::Transport> transport,
+         std::shared_ptr<http::Clock> clock, std::string provider_version);
 
   // Calls `method` `path` (e.g. "/api/2.1/clusters/get"). For GET and DELETE
   // `body_or_query` (an object, or null) becomes the query string — arrays as

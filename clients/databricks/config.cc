@@ -1,6 +1,7 @@
 // ResolveConfig: explicit > environment > ~/.databrickscfg profile.
 #include "clients/databricks/config.h"
 
+#include <cmath>
 #include <cstdlib>
 #include <fstream>
 #include <map>
@@ -34,6 +35,22 @@ constexpr Attr kAttrs[] = {
     {"azure_client_secret", "ARM_CLIENT_SECRET", &Config::azure_client_secret, true},
     {"azure_tenant_id", "ARM_TENANT_ID", &Config::azure_tenant_id, true},
     {"azure_authority_url", "ARM_ENVIRONMENT_AUTHORITY_URL", &Config::azure_authority_url, false},
+    {"auth_type", "DATABRICKS_AUTH_TYPE", &Config::auth_type, false},
+    {"azure_use_msi", "ARM_USE_MSI", &Config::azure_use_msi, true},
+    {"azure_msi_endpoint", "ARM_MSI_ENDPOINT", &Config::azure_msi_endpoint, false},
+    {"azure_workspace_resource_id", "DATABRICKS_AZURE_RESOURCE_ID", &Config::azure_workspace_resource_id, true},
+    {"azure_subscription_id", "ARM_SUBSCRIPTION_ID", &Config::azure_subscription_id, false},
+    {"audience", "DATABRICKS_TOKEN_AUDIENCE", &Config::audience, false},
+    {"oidc_token_env", "DATABRICKS_OIDC_TOKEN_ENV", &Config::oidc_token_env, false},
+    {"databricks_id_token_filepath", "DATABRICKS_OIDC_TOKEN_FILEPATH", &Config::oidc_token_filepath, true},
+    {"actions_id_token_request_url", "ACTIONS_ID_TOKEN_REQUEST_URL", nullptr, true},
+    {"actions_id_token_request_token", "ACTIONS_ID_TOKEN_REQUEST_TOKEN", nullptr, true},
+    {"azure_use_oidc", "ARM_USE_OIDC", &Config::azure_use_oidc, true},
+    {"azure_oidc_token", "ARM_OIDC_TOKEN", nullptr, true},
+    {"azure_oidc_token_file_path", "ARM_OIDC_TOKEN_FILE_PATH", &Config::azure_oidc_token_file_path, true},
+    {"azure_oidc_request_url", "ARM_OIDC_REQUEST_URL", nullptr, true},
+    {"azure_oidc_request_token", "ARM_OIDC_REQUEST_TOKEN", nullptr, true},
+    {"databricks_cli_path", "DATABRICKS_CLI_PATH", &Config::databricks_cli_path, false},
     {"http_timeout_seconds", nullptr, nullptr, false},
     {"retry_timeout_seconds", nullptr, nullptr, false},
     {"rate_limit", "DATABRICKS_RATE_LIMIT", nullptr, false},
@@ -49,7 +66,7 @@ Values ExplicitValues(const Config& c) {
   }
   if (c.http_timeout_seconds) v["http_timeout_seconds"] = std::to_string(*c.http_timeout_seconds);
   if (c.retry_timeout_seconds) v["retry_timeout_seconds"] = std::to_string(*c.retry_timeout_seconds);
-  if (c.rate_limit) v["rate_limit"] = std::to_string(*c.rate_limit);
+  if (c.rate_limit) v["rate_limit"] = absl::StrCat(*c.rate_limit);  // shortest exact form: 1e-300 stays 1e-300
   if (c.skip_verify) v["skip_verify"] = "true";
   return v;
 }
@@ -194,22 +211,30 @@ std::string WhatIsMissing(const Values& v) {
 }
 
 absl::Status ParseNumbers(const Values& v, ResolvedConfig& out) {
-  auto number = [&](const char* key, auto& field) -> absl::Status {
+  // Bounds as in the provider schema; rate_limit 0 means "no limit".
+  auto number = [&](const char* key, auto& field, double min, double max) -> absl::Status {
     auto it = v.find(key);
     if (it == v.end()) return absl::OkStatus();
     char* end = nullptr;
     double d = std::strtod(it->second.c_str(), &end);
-    if (end == it->second.c_str() || *end != '\0' || d < 0) {
-      return absl::InvalidArgumentError(absl::StrCat(key, " must be a non-negative number, got \"",
+    if (end == it->second.c_str() || *end != '\0' || !std::isfinite(d) || d < min || d > max) {
+      return absl::InvalidArgumentError(absl::StrCat(key, " must be a number from ", min, " to ", max, ", got \"",
                                                      it->second, "\""));
     }
+    // In range, so the conversion to an int field is defined behaviour.
     field = static_cast<std::remove_reference_t<decltype(field)>>(d);
     return absl::OkStatus();
   };
-  for (auto st : {number("http_timeout_seconds", out.http_timeout_seconds),
-                  number("retry_timeout_seconds", out.retry_timeout_seconds),
-                  number("rate_limit", out.rate_limit)}) {
+  for (auto st : {number("http_timeout_seconds", out.http_timeout_seconds, 1, 3600),
+                  number("retry_timeout_seconds", out.retry_timeout_seconds, 0, 86400),
+                  number("rate_limit", out.rate_limit, 0, 1e6)}) {
     if (!st.ok()) return st;
+  }
+  // A positive rate below one request per 100 s would turn into an absurd
+  // (overflowing) spacing between requests: only 0 (off) or >= 0.01.
+  if (out.rate_limit > 0 && out.rate_limit < 0.01) {
+    return absl::InvalidArgumentError(absl::StrCat("rate_limit must be 0 (no limit) or at least 0.01 requests per "
+                                                   "second, got \"", v.at("rate_limit"), "\""));
   }
   if (auto it = v.find("skip_verify"); it != v.end()) out.skip_verify = text::EqualsIgnoreCase(it->second, "true");
   return absl::OkStatus();
@@ -223,14 +248,14 @@ std::string Sources(const Merged& m) {
 
 }  // namespace
 
-std::string_view AuthTypeName(AuthType type) {
-  switch (type) {
-    case AuthType::kPat: return "pat";
-    case AuthType::kOAuthM2M: return "oauth-m2m";
-    case AuthType::kAzureClientSecret: return "azure-client-secret";
+bool IsAuthType(std::string_view name) {
+  for (const char* t : kAuthTypes) {
+    if (name == t) return true;
   }
-  return "unknown";
+  return false;
 }
+
+std::string AuthTypeList() { return absl::StrJoin(kAuthTypes, ", "); }
 
 std::string NormalizeHost(std::string_view host) {
   std::string h(text::Trim(host));
@@ -248,7 +273,7 @@ Getenv ProcessGetenv() {
 }
 
 absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, const Getenv& getenv,
-                                             std::string_view home_dir) {
+                                             std::string_view home_dir, bool require_host) {
   const Values explicit_values = ExplicitValues(explicit_config);
   const Values env = EnvValues(getenv);
   std::optional<std::string> profile = explicit_config.profile;
@@ -268,7 +293,10 @@ absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, cons
     file = std::move(*read);
   }
   Merged m = Merge(explicit_values, env, file);
-  std::string missing = WhatIsMissing(m.values);
+  // Without a host nothing can work; with one, which credential applies is
+  // the chain's decision (it may come from a CLI, a managed identity or a
+  // federated token that no setting here names).
+  std::string missing = m.values.count("host") || !require_host ? "" : WhatIsMissing(m.values);
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot configure Databricks authentication; missing ", missing, ". Tried: provider configuration (",
@@ -285,12 +313,46 @@ absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, cons
   out.azure_client_id = get("azure_client_id");
   out.azure_client_secret = get("azure_client_secret");
   out.azure_tenant_id = get("azure_tenant_id");
-  if (!get("azure_authority_url").empty()) out.azure_authority_url = NormalizeHost(get("azure_authority_url"));
-  out.auth_type = !out.token.empty()             ? AuthType::kPat
-                  : !out.client_id.empty() && !out.client_secret.empty() ? AuthType::kOAuthM2M
-                                                                         : AuthType::kAzureClientSecret;
+  if (!get("azure_authority_url").empty()) {
+    out.azure_authority_url = NormalizeHost(get("azure_authority_url"));
+  } else if (auto authority = getenv("AZURE_AUTHORITY_HOST"); authority && !authority->empty()) {
+    out.azure_authority_url = NormalizeHost(*authority);
+  }
+  out.auth_type = get("auth_type");
+  if (!out.auth_type.empty() && !IsAuthType(out.auth_type)) {
+    return absl::InvalidArgumentError(absl::StrCat("auth_type \"", out.auth_type, "\" (", m.from["auth_type"],
+                                                   ") is not a method dcs knows; use one of: ", AuthTypeList()));
+  }
+  auto truthy = [&](const char* k) {
+    return text::EqualsIgnoreCase(get(k), "true") || get(k) == "1";
+  };
+  out.azure_use_msi = truthy("azure_use_msi");
+  out.azure_msi_endpoint = get("azure_msi_endpoint");
+  out.azure_workspace_resource_id = get("azure_workspace_resource_id");
+  out.azure_subscription_id = get("azure_subscription_id");
+  if (out.azure_subscription_id.empty()) {
+    // /subscriptions/<id>/resourceGroups/…/workspaces/<name>, as the SDKs read it.
+    std::string_view id = out.azure_workspace_resource_id;
+    constexpr std::string_view kPrefix = "/subscriptions/";
+    if (id.substr(0, kPrefix.size()) == kPrefix) {
+      id.remove_prefix(kPrefix.size());
+      out.azure_subscription_id = std::string(id.substr(0, id.find('/')));
+    }
+  }
+  out.audience = get("audience");
+  out.oidc_token_env = get("oidc_token_env");
+  out.oidc_token_filepath = get("databricks_id_token_filepath");
+  out.actions_id_token_request_url = get("actions_id_token_request_url");
+  out.actions_id_token_request_token = get("actions_id_token_request_token");
+  out.azure_use_oidc = truthy("azure_use_oidc");
+  out.azure_oidc_token = get("azure_oidc_token");
+  out.azure_oidc_token_file_path = get("azure_oidc_token_file_path");
+  out.azure_oidc_request_url = get("azure_oidc_request_url");
+  out.azure_oidc_request_token = get("azure_oidc_request_token");
+  out.databricks_cli_path = get("databricks_cli_path");
   if (auto st = ParseNumbers(m.values, out); !st.ok()) return st;
   out.sources = Sources(m);
+  out.config_file_note = file.note;
   return out;
 }
 

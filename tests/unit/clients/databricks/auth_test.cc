@@ -14,7 +14,6 @@ using ::testing::Not;
 
 ResolvedConfig M2MConfig() {
   ResolvedConfig c = PatConfig();
-  c.auth_type = AuthType::kOAuthM2M;
   c.token.clear();
   c.client_id = "my-id";
   c.client_secret = "my-secret";
@@ -65,7 +64,7 @@ TEST(AuthTest, OAuthRejectionIsUnauthenticatedWithoutTheSecret) {
 TEST(AuthTest, AzureServicePrincipalUsesAuthorityTenantAndScope) {
   auto fake = std::make_shared<http::FakeTransport>();
   ResolvedConfig c = PatConfig();
-  c.auth_type = AuthType::kAzureClientSecret;
+  c.token.clear();
   c.azure_client_id = "app-id";
   c.azure_client_secret = "s&cret";
   c.azure_tenant_id = "tenant-9";

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "clients/databricks/auth.h"
 #include "clients/databricks/config.h"
 
 namespace dcs::databricks {
@@ -24,6 +25,16 @@ struct Env {
     };
   }
 };
+
+// The method the chain picks (no CLI is installed for it).
+std::string MethodOf(const ResolvedConfig& c) {
+  AuthDeps deps{.transport = std::make_shared<http::FakeTransport>(), .clock = std::make_shared<http::FakeClock>(),
+                .runner = [](const std::vector<std::string>& argv, std::chrono::milliseconds)
+                    -> absl::StatusOr<process::CommandResult> { return absl::NotFoundError(argv[0]); },
+                .getenv = [](std::string_view) -> std::optional<std::string> { return std::nullopt; }};
+  auto src = SelectTokenSource(c, deps);
+  return src.ok() ? (*src)->method() : std::string(src.status().message());
+}
 
 class ConfigTest : public ::testing::Test {
  protected:
@@ -68,7 +79,7 @@ TEST_F(ConfigTest, ExplicitBeatsEnvironment) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->host, "https://explicit.example.com");
   EXPECT_EQ(r->token, "dapi-env");
-  EXPECT_EQ(r->auth_type, AuthType::kPat);
+  EXPECT_EQ(MethodOf(*r), "pat");
   EXPECT_THAT(r->sources, HasSubstr("host: provider configuration"));
   EXPECT_THAT(r->sources, HasSubstr("token: environment (DATABRICKS_TOKEN)"));
   EXPECT_THAT(r->sources, Not(HasSubstr("dapi-env")));
@@ -90,7 +101,7 @@ TEST_F(ConfigTest, NamedProfileFromEnvironmentFillsWhatEnvLacks) {
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->host, "https://env.example.com");
   EXPECT_EQ(r->client_id, "file-client");
-  EXPECT_EQ(r->auth_type, AuthType::kOAuthM2M);
+  EXPECT_EQ(MethodOf(*r), "oauth-m2m");
   EXPECT_EQ(r->rate_limit, 3);
 }
 
@@ -98,9 +109,12 @@ TEST_F(ConfigTest, FileIgnoredWhenSettingsGivenAndNoProfileNamed) {
   WriteCfg(kCfg);
   env_.vars = {{"DATABRICKS_HOST", "env.example.com"}};
   auto r = Resolve(Config{});
-  ASSERT_FALSE(r.ok());
-  EXPECT_THAT(r.status().message(), HasSubstr("not read"));
-  EXPECT_THAT(r.status().message(), HasSubstr("environment (DATABRICKS_HOST)"));
+  ASSERT_TRUE(r.ok()) << r.status();  // the host is enough to resolve; the chain then finds no credential
+  EXPECT_EQ(r->token, "");
+  const std::string why = MethodOf(*r);
+  EXPECT_THAT(why, HasSubstr("no authentication method applies"));
+  EXPECT_THAT(why, HasSubstr("not read"));
+  EXPECT_THAT(why, HasSubstr("environment (DATABRICKS_HOST)"));
 }
 
 TEST_F(ConfigTest, AzureProfileFromExplicitConfigFile) {
@@ -111,7 +125,7 @@ TEST_F(ConfigTest, AzureProfileFromExplicitConfigFile) {
   c.azure_authority_url = "http://127.0.0.1:9/";
   auto r = Resolve(c);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->auth_type, AuthType::kAzureClientSecret);
+  EXPECT_EQ(MethodOf(*r), "azure-client-secret");
   EXPECT_EQ(r->azure_tenant_id, "tenant-1");
   EXPECT_EQ(r->host, "https://adb-1.2.azuredatabricks.net");
   EXPECT_EQ(r->azure_authority_url, "http://127.0.0.1:9");
@@ -123,7 +137,7 @@ TEST_F(ConfigTest, AzureFromArmEnvironment) {
                {"ARM_ENVIRONMENT_AUTHORITY_URL", "http://localhost:1234"}};
   auto r = Resolve(Config{});
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->auth_type, AuthType::kAzureClientSecret);
+  EXPECT_EQ(MethodOf(*r), "azure-client-secret");
   EXPECT_EQ(r->azure_authority_url, "http://localhost:1234");
 }
 
@@ -133,7 +147,7 @@ TEST_F(ConfigTest, TokenWinsOverOtherMethods) {
   c.token = "dapi";
   c.client_id = "id";
   c.client_secret = "s";
-  EXPECT_EQ(Resolve(c)->auth_type, AuthType::kPat);
+  EXPECT_EQ(MethodOf(*Resolve(c)), "pat");
 }
 
 TEST_F(ConfigTest, MissingNamedProfileIsNotFound) {
@@ -180,6 +194,67 @@ TEST_F(ConfigTest, TuningValues) {
   EXPECT_TRUE(r->skip_verify);
   env_.vars = {{"DATABRICKS_RATE_LIMIT", "fast"}};
   EXPECT_EQ(Resolve(c).status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(ConfigTest, NonFiniteOrHugeNumbersInAProfileAreInvalidArgumentsNotUndefinedBehaviour) {
+  for (const char* bad : {"1e300", "nan", "inf", "-1", "0", "99999"}) {
+    WriteCfg(std::string("[DEFAULT]\nhost = h\ntoken = t\nhttp_timeout_seconds = ") + bad + "\n");
+    auto r = Resolve(Config{});
+    ASSERT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+    EXPECT_THAT(r.status().message(), HasSubstr("http_timeout_seconds must be a number from 1 to 3600")) << bad;
+  }
+  for (const char* bad : {"1e300", "nan"}) {
+    WriteCfg(std::string("[DEFAULT]\nhost = h\ntoken = t\nretry_timeout_seconds = ") + bad + "\n");
+    EXPECT_EQ(Resolve(Config{}).status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  for (const char* bad : {"1e-300", "0.001", "nan", "1e300"}) {
+    WriteCfg(std::string("[DEFAULT]\nhost = h\ntoken = t\nrate_limit = ") + bad + "\n");
+    auto r = Resolve(Config{});
+    EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument) << bad;
+  }
+  Config tiny;
+  tiny.host = "h";
+  tiny.token = "t";
+  tiny.rate_limit = 1e-300;  // explicit values go through the same check
+  EXPECT_EQ(Resolve(tiny).status().code(), absl::StatusCode::kInvalidArgument);
+  WriteCfg("[DEFAULT]\nhost = h\ntoken = t\nrate_limit = 0\nhttp_timeout_seconds = 3600\n");
+  auto ok = Resolve(Config{});
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->rate_limit, 0);
+  EXPECT_EQ(ok->http_timeout_seconds, 3600);
+}
+
+TEST_F(ConfigTest, AuthTypeIsCheckedAndCredentialSettingsAreRead) {
+  env_.vars = {{"DATABRICKS_HOST", "h"}, {"DATABRICKS_AUTH_TYPE", "azure-magic"}};
+  auto bad = Resolve(Config{});
+  ASSERT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("environment (DATABRICKS_AUTH_TYPE)"));
+  EXPECT_THAT(bad.status().message(), HasSubstr("azure-msi"));
+  env_.vars = {{"DATABRICKS_HOST", "h"},
+               {"DATABRICKS_AUTH_TYPE", "azure-msi"},
+               {"ARM_USE_MSI", "true"},
+               {"ARM_MSI_ENDPOINT", "http://127.0.0.1:9/msi"},
+               {"DATABRICKS_AZURE_RESOURCE_ID", "/subscriptions/sub-1/resourceGroups/rg/providers/x/workspaces/w"},
+               {"ACTIONS_ID_TOKEN_REQUEST_URL", "http://127.0.0.1:9/gh"},
+               {"ARM_OIDC_TOKEN_FILE_PATH", "/tmp/t"},
+               {"AZURE_AUTHORITY_HOST", "http://127.0.0.1:9/entra/"}};
+  auto r = Resolve(Config{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->auth_type, "azure-msi");
+  EXPECT_TRUE(r->azure_use_msi);
+  EXPECT_EQ(r->azure_msi_endpoint, "http://127.0.0.1:9/msi");
+  EXPECT_EQ(r->azure_subscription_id, "sub-1");
+  EXPECT_EQ(r->actions_id_token_request_url, "http://127.0.0.1:9/gh");
+  EXPECT_EQ(r->azure_oidc_token_file_path, "/tmp/t");
+  EXPECT_EQ(r->azure_authority_url, "http://127.0.0.1:9/entra");
+}
+
+TEST_F(ConfigTest, HostAloneIsEnoughToHandOverToTheChain) {
+  env_.vars = {{"DATABRICKS_HOST", "h"}};
+  auto r = Resolve(Config{});
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->auth_type, "");
+  EXPECT_TRUE(ResolveConfig(Config{}, Env{}.Fn(), home_.string(), /*require_host=*/false).ok());
 }
 
 TEST(NormalizeHostTest, AddsSchemeAndDropsTrailingSlash) {
