@@ -51,13 +51,7 @@ std::unique_ptr<azure::ArmClient> NewArmClient(const fw::Context& ctx, fw::Diagn
     d.AddError("Azure credentials missing", std::string(credential.status().message()), Path::Root("registry_id"));
     return nullptr;
   }
-  std::string resource_manager = azure::kDefaultResourceManager;
-  const ProviderConfig* p = ProviderConfigOf(ctx);
-  if (p && p->azure_resource_manager_endpoint) {
-    resource_manager = *p->azure_resource_manager_endpoint;
-  } else if (const char* env = std::getenv("ARM_RESOURCE_MANAGER_ENDPOINT"); env && *env) {
-    resource_manager = env;
-  }
+  const std::string resource_manager = ResourceManagerEndpoint(ProviderConfigOf(ctx));
   http::RetryPolicy retry;
   retry.total_deadline = std::chrono::minutes(2);
   return std::make_unique<azure::ArmClient>(*credential, resource_manager,

@@ -2,12 +2,15 @@
 
 #include <cstdlib>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "clients/azure/azure.h"
 #include "absl/strings/str_replace.h"
 #include "clients/http/http.h"
 #include "clients/registry/credentials.h"
 #include "provider/log/log.h"
 #include "resources/provider.h"
+#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {
@@ -27,7 +30,47 @@ std::shared_ptr<http::Transport> SharedTransport(const framework::Context& ctx) 
   return transport;
 }
 
+constexpr char kAcrNullUser[] = "00000000-0000-0000-0000-000000000000";
+
+// Whether `host` is an Azure Container Registry the provider's Azure identity signs in to.
+bool UsesAzureIdentity(const ProviderConfig* p, const std::string& host) {
+  const std::string name = host.substr(0, host.find(':'));
+  for (const char* suffix : {".azurecr.io", ".azurecr.cn", ".azurecr.us"}) {
+    if (absl::EndsWith(name, suffix)) return true;
+  }
+  if (p) {
+    for (const auto& s : p->acr_login_servers) {
+      if (s == host) return true;
+    }
+  }
+  return false;
+}
+
+// An Entra ID token for the registry exchange (ARM audience, which ACR
+// accepts by default), from the provider's Azure identity.
+std::function<absl::StatusOr<std::string>()> EntraTokenFor(const framework::Context& ctx) {
+  const ProviderConfig* p = ProviderConfigOf(ctx);
+  const std::string scope = ResourceManagerEndpoint(p) + "/.default";
+  framework::Context copy = ctx;
+  return [copy, scope]() -> absl::StatusOr<std::string> {
+    auto credential = AzureCredential(copy);
+    if (!credential.ok()) return credential.status();
+    return (*credential)->Token(scope, nullptr);
+  };
+}
+
 }  // namespace
+
+std::string ResourceManagerEndpoint(const ProviderConfig* p) {
+  std::string endpoint = azure::kDefaultResourceManager;
+  if (p && p->azure_resource_manager_endpoint) {
+    endpoint = *p->azure_resource_manager_endpoint;
+  } else if (const char* env = std::getenv("ARM_RESOURCE_MANAGER_ENDPOINT"); env && *env) {
+    endpoint = env;
+  }
+  while (!endpoint.empty() && endpoint.back() == '/') endpoint.pop_back();
+  return endpoint;
+}
 
 const ProviderConfig* ProviderConfigOf(const framework::Context& ctx) {
   return static_cast<const ProviderConfig*>(ctx.provider.get());
@@ -75,7 +118,11 @@ absl::StatusOr<std::unique_ptr<registry::RegistryClient>> NewRegistryClient(
   o.transport = SharedTransport(ctx);
   o.retry.total_deadline = std::chrono::minutes(2);
   o.retry.max_attempts = 5;
-  if (creds->has_value()) o.auth.credentials = **creds;
+  if (creds->has_value()) {
+    o.auth.credentials = **creds;
+  } else if (UsesAzureIdentity(ProviderConfigOf(ctx), host)) {
+    o.auth.entra_access_token = EntraTokenFor(ctx);
+  }
   o.auth.discover = false;  // already resolved above
   return registry::RegistryClient::Create(std::move(o));
 }
@@ -86,6 +133,21 @@ absl::StatusOr<docker::AuthConfig> PushAuth(const framework::Context& ctx, const
   if (!creds.ok()) return creds.status();
   docker::AuthConfig auth;
   auth.server_address = host;
+  if (!creds->has_value() && UsesAzureIdentity(ProviderConfigOf(ctx), host)) {
+    // What `az acr login` hands Docker: the null-GUID user with an ACR refresh token.
+    auto client = NewRegistryClient(ctx, host, e);
+    if (!client.ok()) return client.status();
+    auto refresh = (*client)->AcrRefreshTokenForDocker();
+    if (!refresh.ok()) {
+      return absl::Status(refresh.status().code(),
+                          absl::StrCat("signing in to ", host, " with the provider's Azure identity: ",
+                                       refresh.status().message()));
+    }
+    log::RegisterSecret(*refresh);
+    auth.username = kAcrNullUser;
+    auth.password = *refresh;
+    return auth;
+  }
   if (creds->has_value()) {
     auth.username = (*creds)->username;
     auth.password = (*creds)->password;

@@ -5,7 +5,9 @@
 //
 // Credentials for a registry host, first match wins: the resource's
 // registry_auth block, the provider's registry_auth entry for that host, the
-// Docker CLI configuration (auths, credsStore, credHelpers).
+// Docker CLI configuration (auths, credsStore, credHelpers); for Azure
+// Container Registries (*.azurecr.io, or listed in acr_login_servers) then
+// the provider's Azure identity through ACR's token exchange.
 #ifndef DCS_RESOURCES_CONTAINER_CLIENTS_H_
 #define DCS_RESOURCES_CONTAINER_CLIENTS_H_
 
@@ -29,6 +31,10 @@ struct ExplicitCredentials {
   std::string username, password;
   bool empty() const { return username.empty() && password.empty(); }
 };
+
+// Azure Resource Manager URL: provider azure_resource_manager_endpoint, else
+// ARM_RESOURCE_MANAGER_ENDPOINT, else https://management.azure.com.
+std::string ResourceManagerEndpoint(const ProviderConfig* p);
 
 // The provider configuration behind `ctx`, or nullptr (unconfigured).
 const ProviderConfig* ProviderConfigOf(const framework::Context& ctx);

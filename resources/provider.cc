@@ -21,6 +21,7 @@ void AddContainerSettings(schema::Schema& s) {
   a.push_back(Attribute{.name = "docker_tls_verify", .type = cty::Type::Bool(), .description = "Use TLS and verify the Docker host against `ca.pem`. Environment: `DOCKER_TLS_VERIFY`."});
   a.push_back(Attribute{.name = "azure_resource_manager_endpoint", .type = S, .description = "Azure Resource Manager URL for `dcs_acr_retention_policy` (default `https://management.azure.com`). Environment: `ARM_RESOURCE_MANAGER_ENDPOINT`."});
   a.push_back(Attribute{.name = "azure_authority_host", .type = S, .description = "Microsoft Entra ID authority for every Entra ID token (workspace, ARM, ACR; default `https://login.microsoftonline.com`). Environment: `AZURE_AUTHORITY_HOST` or `ARM_ENVIRONMENT_AUTHORITY_URL`."});
+  a.push_back(Attribute{.name = "acr_login_servers", .type = cty::Type::List(S), .description = "Registries (host[:port]) that `dcs_image` signs in to with the provider's Azure identity — an Entra ID token exchanged at the registry's `/oauth2/exchange` for an ACR refresh token, used as the password of user `00000000-0000-0000-0000-000000000000` — when no `registry_auth` or Docker credentials are given. Hosts ending in `.azurecr.io`, `.azurecr.cn` and `.azurecr.us` always do."});
   s.block.blocks.push_back(schema::NestedBlock{
       .name = "registry_auth",
       .nesting = schema::Nesting::kList,
@@ -40,6 +41,11 @@ void ConfigureContainerSettings(const cty::Value& c, ProviderConfig& config) {
   config.docker_tls_verify = GetBool(c, "docker_tls_verify");
   config.azure_resource_manager_endpoint = GetString(c, "azure_resource_manager_endpoint");
   config.azure_authority_host = GetString(c, "azure_authority_host");
+  if (auto list = GetKnown(c, "acr_login_servers")) {
+    for (const auto& e : list->Elements()) {
+      if (e.IsKnown() && !e.IsNull()) config.acr_login_servers.push_back(e.AsString());
+    }
+  }
   if (auto list = GetKnown(c, "registry_auth")) {
     for (const auto& e : list->Elements()) {
       ProviderConfig::RegistryCredential cred{GetString(e, "address").value_or(""),

@@ -47,6 +47,9 @@ struct ProviderConfig {
   };
   std::vector<RegistryCredential> registry_auth;
   std::optional<std::string> azure_resource_manager_endpoint, azure_authority_host;
+  // Registries signed in to with the provider's Azure identity (Entra ID
+  // token -> ACR /oauth2/exchange) besides *.azurecr.io / .cn / .us hosts.
+  std::vector<std::string> acr_login_servers;
   // --- end of Docker / registry / ARM settings
 
   std::string terraform_version;

@@ -68,7 +68,13 @@ absl::StatusOr<std::string> RegistryClient::AcrRefreshToken(const Challenge& ch)
   }
   DCS_ASSIGN_OR_RETURN(std::string entra, options_.auth.entra_access_token());
   dcs::log::RegisterSecret(entra);
-  http::Request req = NewRequest("POST", base_url_ + "/oauth2/exchange");
+  // The exchange lives next to the token realm (https://<login>/oauth2/token
+  // on ACR): scheme://host[:port] of the realm + /oauth2/exchange.
+  const std::string realm = ch.Param("realm");
+  const size_t host_start = realm.find("://");
+  const size_t path_start = host_start == std::string::npos ? std::string::npos : realm.find('/', host_start + 3);
+  const std::string origin = host_start == std::string::npos ? base_url_ : realm.substr(0, path_start);
+  http::Request req = NewRequest("POST", origin + "/oauth2/exchange");
   req.headers.emplace_back("Content-Type", "application/x-www-form-urlencoded");
   req.body = absl::StrCat("grant_type=access_token&service=", UrlEscape(ch.Param("service")),
                           options_.auth.tenant.empty() ? "" : "&tenant=" + UrlEscape(options_.auth.tenant),
@@ -89,6 +95,20 @@ absl::StatusOr<std::string> RegistryClient::AcrRefreshToken(const Challenge& ch)
   std::lock_guard<std::mutex> lock(mu_);
   acr_refresh_token_ = refresh;
   return refresh;
+}
+
+absl::StatusOr<std::string> RegistryClient::AcrRefreshTokenForDocker() const {
+  if (!options_.auth.entra_access_token) {
+    return absl::FailedPreconditionError("no Entra ID identity configured for " + options_.host);
+  }
+  DCS_RETURN_IF_ERROR(Ping());
+  std::lock_guard<std::mutex> lock(mu_);
+  if (acr_refresh_token_.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("registry ", options_.host,
+                                                      " did not ask for a token (no Bearer challenge on /v2/); "
+                                                      "it is not an Azure Container Registry"));
+  }
+  return acr_refresh_token_;
 }
 
 absl::StatusOr<RegistryClient::CachedToken> RegistryClient::FetchToken(

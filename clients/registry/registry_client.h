@@ -77,6 +77,12 @@ class RegistryClient {
 
   // GET /v2/. OK when the registry answers 200 (after auth).
   absl::Status Ping() const;
+  // ACR with `auth.entra_access_token`: the ACR refresh token from
+  // /oauth2/exchange (on the token realm's host, as az acr login does),
+  // obtained through a GET /v2/ challenge. The Docker daemon pushes with it
+  // as the password of user 00000000-0000-0000-0000-000000000000.
+  // Errors: FailedPrecondition without entra_access_token; Ping's errors.
+  absl::StatusOr<std::string> AcrRefreshTokenForDocker() const;
   // Every tag, following Link headers (page size `page_size`, 0 = server's).
   absl::StatusOr<std::vector<std::string>> ListTags(const std::string& repository,
                                                     int page_size = 0) const;

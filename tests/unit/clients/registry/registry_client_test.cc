@@ -169,6 +169,23 @@ TEST(RegistryClientTest, AcrEntraExchangeFlow) {
   EXPECT_TRUE(f.fake->AllUsed());
 }
 
+TEST(RegistryClientTest, AcrExchangeGoesToTheRealmsHostAndGivesDockerTheRefreshToken) {
+  RegistryAuth auth;
+  auth.entra_access_token = []() -> absl::StatusOr<std::string> { return std::string("ENTRA"); };
+  Fixture f(auth, "127.0.0.1:5000");
+  const std::string ch = R"(Bearer realm="http://127.0.0.1:7000/oauth2/token",service="acr.test")";
+  f.Add("GET", "/v2/", Resp(401, "", {{"WWW-Authenticate", ch}}));
+  f.Add("POST", "/oauth2/exchange", Resp(200, R"({"refresh_token":"ACR-RT"})"),
+        "grant_type=access_token&service=acr.test&access_token=ENTRA");
+  f.Add("POST", "/oauth2/token", Resp(200, R"({"access_token":"ACR-AT"})"), "");
+  f.Add("GET", "/v2/", Resp(200, "{}"));
+  auto refresh = f.client->AcrRefreshTokenForDocker();
+  ASSERT_TRUE(refresh.ok()) << refresh.status();
+  EXPECT_EQ(*refresh, "ACR-RT");
+  EXPECT_EQ(f.fake->requests()[1].url, "http://127.0.0.1:7000/oauth2/exchange");
+  EXPECT_EQ(f.fake->requests()[2].url, "http://127.0.0.1:7000/oauth2/token");
+}
+
 TEST(RegistryClientTest, TagPaginationFollowsRelativeAndAbsoluteLinks) {
   Fixture f;
   f.Add("GET", "/v2/app/tags/list?n=2", Resp(200, R"({"tags":["a","b"]})",
