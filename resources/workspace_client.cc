@@ -68,8 +68,9 @@ std::string HintFor(const absl::Status& status) {
   }
   switch (status.code()) {
     case absl::StatusCode::kUnauthenticated:
-      return "Check the credentials: `token` / DATABRICKS_TOKEN, or the OAuth/Azure client id and secret, "
-             "and that they belong to this workspace and have not expired.";
+      return "Check the credentials of the authentication method named above (auth_type / "
+             "DATABRICKS_AUTH_TYPE picks another): a token or client secret must belong to this workspace and "
+             "not be expired; a federated token must match a federation policy or federated credential.";
     case absl::StatusCode::kPermissionDenied:
       return "The credentials are valid but lack permission for this operation; ask a workspace admin.";
     case absl::StatusCode::kUnavailable:

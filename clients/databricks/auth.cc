@@ -244,7 +244,8 @@ std::string DatabricksAudience(const ResolvedConfig& c) {
 
 // RFC 8693 token exchange of a federated JWT at the workspace.
 std::unique_ptr<TokenSource> TokenExchange(const char* method, azure::AssertionSupplier subject,
-                                           const ResolvedConfig& c, const AuthDeps& deps) {
+                                           const ResolvedConfig& c, const AuthDeps& deps,
+                                           bool requests_audience = false) {
   const std::string client_id = c.client_id;
   FormBuilder form = [subject, client_id](const std::atomic<bool>* stop) -> absl::StatusOr<std::string> {
     auto jwt = subject(stop);
@@ -260,8 +261,12 @@ std::unique_ptr<TokenSource> TokenExchange(const char* method, azure::AssertionS
       method, TokenEndpoint(c), std::move(form), http::Headers{},
       absl::StrCat("The workspace refused the federated token: a federation policy of the service principal",
                    client_id.empty() ? "" : " " + client_id + " (client_id / DATABRICKS_CLIENT_ID)",
-                   " or of the account must trust its issuer, audience and subject (requested audience ",
-                   DatabricksAudience(c), ", DATABRICKS_TOKEN_AUDIENCE), and it must not be expired"),
+                   " or of the account must trust its issuer, audience and subject",
+                   requests_audience ? absl::StrCat(" (requested audience ", DatabricksAudience(c),
+                                                    ", audience / DATABRICKS_TOKEN_AUDIENCE)")
+                                     : std::string(" (the token's aud claim; the workspace's default is ") +
+                                           TokenEndpoint(c) + ")",
+                   ", and the token must not be expired"),
       c, deps.transport, deps.clock);
 }
 
@@ -432,7 +437,8 @@ std::vector<Method<TokenSource>> WorkspaceMethods() {
            *why = "needs client_id (DATABRICKS_CLIENT_ID) of the service principal with the federation policy";
            return nullptr;
          }
-         return TokenExchange("github-oidc", GithubToken("github-oidc", c, DatabricksAudience(c), d), c, d);
+         return TokenExchange("github-oidc", GithubToken("github-oidc", c, DatabricksAudience(c), d), c, d,
+                              /*requests_audience=*/true);
        }},
       {"env-oidc",
        [](const ResolvedConfig& c, const AuthDeps& d, std::string* why) -> absl::StatusOr<Src> {
@@ -440,7 +446,7 @@ std::vector<Method<TokenSource>> WorkspaceMethods() {
          auto value = d.getenv(variable);
          if (!value || value->empty()) {
            *why = absl::StrCat("the environment variable ", variable, " is not set",
-                               c.oidc_token_env.empty() ? " (DATABRICKS_OIDC_TOKEN_ENV names another)" : "");
+                               c.oidc_token_env.empty() ? " (DATABRICKS_OIDC_TOKEN_ENV can name another variable)" : "");
            return nullptr;
          }
          return TokenExchange("env-oidc", azure::IdTokenFromEnv("env-oidc", variable, *value), c, d);
@@ -491,10 +497,13 @@ absl::StatusOr<std::unique_ptr<T>> Select(const std::vector<Method<T>>& methods,
       return std::move(*got);
     }
     if (!c.auth_type.empty()) {
+      if (why.rfind(std::string(m.name) + ": ", 0) == 0) why = why.substr(std::string(m.name).size() + 2);
       return absl::InvalidArgumentError(absl::StrCat("auth_type \"", c.auth_type, "\" was requested for ", what,
                                                      " (provider auth_type or DATABRICKS_AUTH_TYPE) but cannot be "
                                                      "used: ", why));
     }
+    // Reasons from a probe already start with the method's name.
+    if (why.rfind(std::string(m.name) + ": ", 0) == 0) why = why.substr(std::string(m.name).size() + 2);
     tried.push_back(absl::StrCat(m.name, ": ", why));
   }
   if (!c.auth_type.empty()) {
