@@ -47,6 +47,7 @@ struct ArmRegistry {
 struct ArmState {
   std::mutex mu;
   std::map<std::string, ArmRegistry> registries;  // by lower-cased resource path
+  std::map<std::string, Json> subscriptions;      // by id, as GET /subscriptions renders them
 };
 
 Reply ArmErrorReply(int status, const std::string& code, const std::string& message) {
@@ -193,6 +194,19 @@ void RegisterAdmin(Router& router, std::shared_ptr<ArmState> st) {
     st->registries[Key(r.subscription, r.resource_group, r.name)] = r;
     return Reply::Ok(Render(r));
   }, Access::kPublic);
+  router.Add("POST", "/_emulator/arm/subscriptions", [st](const ApiRequest& req) -> absl::StatusOr<Reply> {
+    const std::string id = req.body.value("subscription_id", "");
+    if (id.empty()) return ArmErrorReply(400, "InvalidRequestContent", "subscription_id is required");
+    std::lock_guard<std::mutex> lock(st->mu);
+    st->subscriptions[id] = {{"id", "/subscriptions/" + id}, {"subscriptionId", id},
+                             {"tenantId", req.body.value("tenant", "")},
+                             {"displayName", req.body.value("display_name", id)}, {"state", "Enabled"},
+                             {"subscriptionPolicies", {{"locationPlacementId", "Public_2014-09-01"},
+                                                       {"quotaId", "PayAsYouGo_2014-09-01"},
+                                                       {"spendingLimit", "Off"}}},
+                             {"authorizationSource", "RoleBased"}};
+    return Reply::Ok(st->subscriptions[id]);
+  }, Access::kPublic);
   router.Add("GET", "/_emulator/arm/registries", [st](const ApiRequest&) -> absl::StatusOr<Reply> {
     std::lock_guard<std::mutex> lock(st->mu);
     Json out = Json::array();
@@ -207,6 +221,25 @@ void RegisterArmRoutes(Router& router, ServiceContext& ctx) {
   auto st = std::make_shared<ArmState>();
   Identities* ids = ctx.identities;
   RegisterAdmin(router, st);
+  // Subscriptions - List (what `az login` reads after signing in).
+  router.Add("GET", "/subscriptions", [st, ids](const ApiRequest& req) -> absl::StatusOr<Reply> {
+    std::string auth = req.Header("authorization");
+    {
+      std::lock_guard<std::mutex> lock(ids->mu);
+      if (!absl::StartsWithIgnoreCase(auth, "Bearer ") ||
+          !ids->FindLocked(std::string(absl::StripAsciiWhitespace(auth.substr(7))))) {
+        return ArmErrorReply(401, "InvalidAuthenticationToken", "The access token is invalid.");
+      }
+    }
+    if (req.Query("api-version").empty()) {
+      return ArmErrorReply(400, "MissingApiVersionParameter",
+                           "The api-version query parameter (?api-version=) is required for all requests.");
+    }
+    std::lock_guard<std::mutex> lock(st->mu);
+    Json value = Json::array();
+    for (const auto& [id, sub] : st->subscriptions) value.push_back(sub);
+    return Reply::Ok({{"value", value}, {"count", {{"type", "Total"}, {"value", value.size()}}}});
+  }, Access::kPublic, false);
   router.AddPrefix("GET", "/subscriptions/", [st, ids](const ApiRequest& req) -> absl::StatusOr<Reply> {
     std::string key;
     std::vector<std::string> parts;

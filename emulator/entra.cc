@@ -221,9 +221,40 @@ std::string ResourceOf(const std::string& scope_or_resource) {
   return r;
 }
 
+namespace {
+
+// GET /entra/{tenant}/v2.0/.well-known/openid-configuration (and the v1
+// /entra/{tenant}/.well-known/openid-configuration): what MSAL reads first.
+absl::StatusOr<Reply> OpenIdConfiguration(const ApiRequest& req) {
+  std::vector<std::string> parts = absl::StrSplit(req.path, '/', absl::SkipEmpty());
+  const bool v2 = parts.size() == 5 && parts[2] == "v2.0" && parts[3] == ".well-known" &&
+                  parts[4] == "openid-configuration";
+  const bool v1 = parts.size() == 4 && parts[2] == ".well-known" && parts[3] == "openid-configuration";
+  if (!v1 && !v2) return EntraError(404, "not_found", 90002, "unknown Entra ID endpoint");
+  // Answer in the form the client asked for (/entra/{tenant} or /{tenant}).
+  const std::string base = absl::StrCat(req.base_url, req.Header("x-dcs-root-entra").empty() ? "/entra/" : "/",
+                                        parts[1]);
+  const std::string oauth = v2 ? base + "/oauth2/v2.0" : base + "/oauth2";
+  return Reply::Ok({{"issuer", v2 ? base + "/v2.0" : base + "/"},
+                    {"authorization_endpoint", oauth + "/authorize"},
+                    {"token_endpoint", oauth + "/token"},
+                    {"device_authorization_endpoint", oauth + "/devicecode"},
+                    {"jwks_uri", base + "/discovery/v2.0/keys"},
+                    {"response_types_supported", {"code", "id_token", "code id_token", "id_token token"}},
+                    {"subject_types_supported", {"pairwise"}},
+                    {"id_token_signing_alg_values_supported", {"RS256"}},
+                    {"token_endpoint_auth_methods_supported", {"client_secret_post", "private_key_jwt", "client_secret_basic"}},
+                    {"scopes_supported", {"openid", "profile", "email", "offline_access"}},
+                    {"tenant_region_scope", nullptr},
+                    {"cloud_instance_name", "dcs-emulator"}});
+}
+
+}  // namespace
+
 void RegisterEntraRoutes(Router& router, ServiceContext& ctx) {
   Identities* ids = ctx.identities;
   RegisterIdentityAdmin(router, ids);
+  router.AddPrefix("GET", "/entra/", OpenIdConfiguration, Access::kPublic, false);
   router.AddPrefix("POST", "/entra/", [ids](const ApiRequest& req) { return IssueEntraToken(*ids, req); },
                    Access::kPublic, false);
   router.Add("GET", "/metadata/identity/oauth2/token",

@@ -54,6 +54,23 @@ absl::StatusOr<Reply> Invoke(const Route& route, const ApiRequest& req) {
   }
 }
 
+// Entra ID at the root, as login.microsoftonline.com serves it:
+// /{tenant}/oauth2/…, /{tenant}/v2.0/.well-known/…, /{tenant}/.well-known/…
+// are the /entra/{tenant}/… routes. MSAL (azure-cli) takes the first path
+// segment of an authority for the tenant, so it needs this form.
+bool IsRootEntraPath(const std::string& path) {
+  const size_t second = path.find('/', 1);
+  if (second == std::string::npos || second == 1) return false;
+  const std::string first = path.substr(1, second - 1);
+  if (first == "api" || first == "oidc" || first == "entra" || first == "_emulator" || first == "subscriptions" ||
+      first == "metadata") {
+    return false;
+  }
+  const std::string rest = path.substr(second);
+  return absl::StartsWith(rest, "/oauth2/") || absl::StartsWith(rest, "/v2.0/.well-known/") ||
+         absl::StartsWith(rest, "/.well-known/openid-configuration");
+}
+
 }  // namespace
 
 EmulatorServer::EmulatorServer(ServerOptions options)
@@ -192,6 +209,10 @@ absl::StatusOr<Reply> EmulatorServer::Handle(ApiRequest& req) {
 void EmulatorServer::Dispatch(const httplib::Request& hreq, httplib::Response& res) {
   auto t0 = Clock::now();
   ApiRequest req = ToApiRequest(hreq, options_.tls);
+  if (IsRootEntraPath(req.path)) {
+    req.path = "/entra" + req.path;
+    req.headers["x-dcs-root-entra"] = "1";  // discovery answers with root URLs
+  }
   std::string request_id = RandomToken(16);
   std::string error_code, fault;
   bool admin = absl::StartsWith(req.path, kAdminPrefix);

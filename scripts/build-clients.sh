@@ -3,6 +3,7 @@
 # pin them (tests/tools/*/go.mod), into a cache outside the repo:
 #   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/tofu-<version>/tofu            (required)
 #   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/terraform-<version>/terraform  (best effort)
+#   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/azure-cli-<version>/bin/az     (best effort; pip, a virtualenv)
 # A cached binary is reused when it reports the pinned version; otherwise it is
 # (re)built with release-like flags and checked before it replaces the old one.
 # stdout: one `name=path` line per available client (tofu=, terraform=, and
@@ -88,6 +89,27 @@ build tofu "$tools/opentofu" github.com/opentofu/opentofu/cmd/tofu OpenTofu \
 }
 build terraform "$tools/terraform" github.com/hashicorp/terraform Terraform ||
   log "continuing without Terraform 1.5.7 (see tests/tools/README.md)"
+# The Azure CLI (PyPI) for the azure-cli auth tests, in its own virtualenv.
+install_azure_cli() {
+  local version
+  version=$(sed -n 's/^azure-cli==\(.*\)$/\1/p' "$tools/azure-cli/requirements.txt")
+  local venv=$cache/azure-cli-$version
+  if [ -x "$venv/bin/az" ] && "$venv/bin/python" -c "import importlib.metadata as m; assert m.version('azure-cli') == '$version'" 2>/dev/null; then
+    log "azure-cli $version already installed: $venv/bin/az"
+  else
+    local start=$SECONDS
+    log "installing azure-cli $version into $venv"
+    rm -rf "$venv"
+    python3 -m venv "$venv" && "$venv/bin/pip" install -q -r "$tools/azure-cli/requirements.txt" >&2 || {
+      log "azure-cli $version failed to install after $((SECONDS - start)) s"
+      return 1
+    }
+    log "azure-cli $version installed in $((SECONDS - start)) s"
+  fi
+  echo "az=$venv/bin/az"
+}
+install_azure_cli || log "continuing without the Azure CLI: the azure-cli acceptance tests will fail"
+
 if path_tf=$(command -v terraform); then
   echo "terraform_path=$path_tf"
 fi

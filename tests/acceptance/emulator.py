@@ -10,6 +10,7 @@ Standard library only. The binary is DCS_EMULATOR_BIN (set by ctest), else
 
 import json
 import os
+import ssl
 import subprocess
 import tempfile
 import time
@@ -35,7 +36,7 @@ class Emulator:
     point the provider at it."""
 
     def __init__(self, enable_dcs=True, start_delay_ms=100, terminate_delay_ms=50,
-                 extra_args=(), token=TOKEN, state_file=None):
+                 extra_args=(), token=TOKEN, state_file=None, tls=False):
         binary = emulator_binary()
         if not os.access(binary, os.X_OK):
             raise AssertionError(f"dcs-emulator not found at {binary}: build the dcs-emulator target "
@@ -49,12 +50,17 @@ class Emulator:
                 "--terminate-delay-ms", str(terminate_delay_ms)]
         if enable_dcs:
             args.append("--enable-dcs")
+        # tls: HTTPS with a fresh self-signed certificate written to self.cert
+        # (clients trust it: REQUESTS_CA_BUNDLE for az, skip_verify for the provider).
+        self.cert = os.path.join(self.dir, "cert.pem") if tls else None
+        if tls:
+            args += ["--tls-cert-out", self.cert]
         args += list(extra_args)
         self._stderr = open(os.path.join(self.dir, "stderr.log"), "w")
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=self._stderr,
                                      stdin=subprocess.DEVNULL, text=True)
         line = self.proc.stdout.readline().strip()
-        if not line.startswith("http://127.0.0.1:"):
+        if not line.startswith("https://127.0.0.1:" if tls else "http://127.0.0.1:"):
             self.stop()
             raise AssertionError(f"dcs-emulator did not print its URL (got {line!r}); "
                                  f"see {self.dir}/stderr.log")
@@ -83,7 +89,10 @@ class Emulator:
         req.add_header("Content-Type", "application/json")
         if token:
             req.add_header("Authorization", f"Bearer {token}")
-        opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+        handlers = [urllib.request.ProxyHandler({})]
+        if self.cert:
+            handlers.append(urllib.request.HTTPSHandler(context=ssl.create_default_context(cafile=self.cert)))
+        opener = urllib.request.build_opener(*handlers)
         try:
             with opener.open(req, timeout=30) as resp:
                 raw = resp.read()

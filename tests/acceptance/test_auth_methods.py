@@ -8,8 +8,9 @@ reaches TF_LOG=TRACE output or the state (plain, base64 or base64url).
 
 Federated tokens are RS256 JWTs minted with a key made here and published by
 a loopback OIDC issuer (identity.py); the emulator fetches the issuer's JWKS
-and verifies them with OpenSSL. `az` and `databricks` are the stand-ins in
-cli_stubs/ (see its README)."""
+and verifies them with OpenSSL. `azure-cli` runs the real az in
+test_auth_azure_cli.py; `databricks` here is the stand-in in cli_stubs/ (see
+its README for why the real Databricks CLI cannot be installed)."""
 
 import json
 import os
@@ -24,8 +25,6 @@ STUBS = os.path.join(HERE, "cli_stubs")
 TENANT = "tenant-acc"
 SP_FEDERATED = "sp-federated-0001"        # Databricks service principal with a federation policy
 ENTRA_APP = "11111111-aaaa-bbbb-cccc-000000000001"  # Entra app with a federated credential
-ENTRA_SP = "22222222-aaaa-bbbb-cccc-000000000002"   # Entra app with a secret (for `az login`)
-ENTRA_SECRET = "entra-Sp~secret.value/4"
 USER_ASSIGNED = "33333333-aaaa-bbbb-cccc-000000000003"
 
 CONFIG = """
@@ -67,8 +66,6 @@ class AuthMethodsTest(AcceptanceTest):
                        {"tenant": TENANT, "client_id": ENTRA_APP,
                         "federated": [{"issuer": self.issuer.url, "subject": self.issuer.github_subject,
                                        "audiences": [ENTRA_AUDIENCE]}]})
-        self.emu.admin("POST", "identity/apps",
-                       {"tenant": TENANT, "client_id": ENTRA_SP, "client_secret": ENTRA_SECRET})
         self.emu.admin("POST", "identity/managed", {"principal": "vm-system-identity"})
         self.emu.admin("POST", "identity/managed", {"client_id": USER_ASSIGNED, "principal": "build-agent-identity"})
         super().setUp()
@@ -149,7 +146,7 @@ class AuthMethodsTest(AcceptanceTest):
         self.issuer.github_subject = "repo:someone/else:ref:refs/heads/main"
         self.refused("github-oidc", "subject")
 
-    # --- Entra ID: federated credential, managed identity, az ------------------
+    # --- Entra ID: federated credential, managed identity ----------------------
     def test_azure_oidc_client_assertion_with_entra(self):
         jwt = self.issuer.mint(aud=ENTRA_AUDIENCE)
         self.ws.env.update(ARM_CLIENT_ID=ENTRA_APP, ARM_TENANT_ID=TENANT, ARM_USE_OIDC="true", ARM_OIDC_TOKEN=jwt,
@@ -174,18 +171,6 @@ class AuthMethodsTest(AcceptanceTest):
         self.ws.destroy()
         self.ws.env["ARM_CLIENT_ID"] = "44444444-not-attached"
         self.refused("azure-msi", "Identity not found", "ARM_CLIENT_ID")
-
-    def test_azure_cli_signed_in_and_signed_out(self):
-        azure_dir = os.path.join(self.ws.home, ".azure")
-        os.makedirs(azure_dir)
-        self.ws.env.update(PATH=STUBS + ":/usr/bin:/bin", AZURE_CONFIG_DIR=azure_dir, ARM_TENANT_ID=TENANT)
-        self.refused("azure-cli", "az login")  # signed out
-        with open(os.path.join(azure_dir, "dcs-login.json"), "w") as f:
-            json.dump({"authority": self.emu.url + "/entra", "tenant": TENANT, "client_id": ENTRA_SP,
-                       "client_secret": ENTRA_SECRET}, f)
-        self.apply_works(ENTRA_SP, ENTRA_SECRET)
-        self.ws.env["ARM_TENANT_ID"] = "another-tenant"
-        self.refused("azure-cli", "another-tenant")
 
     # --- the Databricks CLI's U2M login ---------------------------------------
     def test_databricks_cli_uses_the_login_cache(self):

@@ -159,6 +159,30 @@ TEST(IdentityTest, EntraClientAssertionAndAudiencesOfWorkspaceAndArm) {
   EXPECT_NE(wrong_aud.body.value("error_description", "").find("AADSTS700212"), std::string::npos);
 }
 
+TEST(IdentityTest, EntraAtTheRootForMsalAndSubscriptionsForAzLogin) {
+  IdentityFixture f;
+  ASSERT_TRUE(f.emu);
+  ASSERT_EQ(f.emu->Post("/_emulator/identity/apps", {{"tenant", "t9"}, {"client_id", "sp"}, {"client_secret", "pw"}}).status,
+            200);
+  Resp discovery = f.emu->Get("/t9/v2.0/.well-known/openid-configuration", "");
+  ASSERT_EQ(discovery.status, 200) << discovery.raw;
+  EXPECT_EQ(discovery.body.value("token_endpoint", ""), f.emu->url() + "/t9/oauth2/v2.0/token");
+  EXPECT_EQ(f.emu->Get("/entra/t9/v2.0/.well-known/openid-configuration", "").body.value("token_endpoint", ""),
+            f.emu->url() + "/entra/t9/oauth2/v2.0/token");
+  Resp token = f.emu->PostRaw("/t9/oauth2/v2.0/token",
+                              "grant_type=client_credentials&client_id=sp&client_secret=pw&scope=https%3A%2F%2F"
+                              "management.azure.com%2F.default",
+                              kForm, {{"X", "1"}});
+  ASSERT_EQ(token.status, 200) << token.raw;
+  ASSERT_EQ(f.emu->Post("/_emulator/arm/subscriptions", {{"subscription_id", "s1"}, {"tenant", "t9"}}).status, 200);
+  Resp subs = f.emu->Get("/subscriptions?api-version=2022-12-01", token.body.value("access_token", ""));
+  ASSERT_EQ(subs.status, 200) << subs.raw;
+  EXPECT_EQ(subs.body["value"][0].value("subscriptionId", ""), "s1");
+  EXPECT_EQ(f.emu->Get("/subscriptions?api-version=2022-12-01", "bogus").status, 401);
+  // Workspace paths are never taken for a tenant.
+  EXPECT_EQ(f.emu->Get("/oidc/.well-known/oauth-authorization-server", "").status, 200);
+}
+
 TEST(IdentityTest, ManagedIdentityEndpoint) {
   IdentityFixture f;
   ASSERT_TRUE(f.emu);

@@ -274,6 +274,30 @@ TEST(AuthChainTest, AzureCredentialForArmSkipsWorkspaceMethodsAndCachesPerScope)
   EXPECT_EQ(*(*cred)->Token("https://management.azure.com/.default", nullptr), "arm-2");
 }
 
+TEST(AuthChainTest, TokenEndpointsAnsweringHtmlOrNotAtAllNameTheMethod) {
+  ChainFixture f;
+  f.config.azure_client_id = "app";
+  f.config.azure_client_secret = "pw";
+  f.config.azure_tenant_id = "t";
+  f.config.azure_authority_url = "http://127.0.0.1:8";
+  f.Answer("POST", "/t/oauth2/v2.0/token", "", 200, "<html><body>Sign in</body></html>");
+  auto src = f.Select();
+  ASSERT_TRUE(src.ok()) << src.status();
+  auto html = (*src)->Authorization(nullptr);
+  ASSERT_EQ(html.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(html.status().message(), HasSubstr("azure-client-secret: the token endpoint"));
+  EXPECT_THAT(html.status().message(), HasSubstr("not JSON"));
+  f.Answer("POST", "/t/oauth2/v2.0/token", "", 403, "<html>Forbidden by proxy</html>");
+  auto refused = (*src)->Authorization(nullptr);
+  ASSERT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_THAT(refused.status().message(), HasSubstr("not an OAuth answer"));
+  EXPECT_THAT(refused.status().message(), HasSubstr("ARM_CLIENT_SECRET"));
+  f.fake->Add({"POST", "/t/oauth2/v2.0/token", "", {}, absl::DeadlineExceededError("timed out after 60 s")});
+  auto timeout = (*src)->Authorization(nullptr);
+  ASSERT_EQ(timeout.status().code(), absl::StatusCode::kDeadlineExceeded);
+  EXPECT_THAT(timeout.status().message(), HasSubstr("azure-client-secret: token request to"));
+}
+
 TEST(AuthChainTest, SecretsAndTokensNeverReachTheLog) {
   std::vector<std::string> lines;
   log::SetLevelForTesting(log::Level::kTrace);
