@@ -46,11 +46,14 @@ bool UsesAzureIdentity(const ProviderConfig* p, const std::string& host) {
   return false;
 }
 
-// An Entra ID token for the registry exchange (ARM audience, which ACR
-// accepts by default), from the provider's Azure identity.
+// An Entra ID token for the registry exchange, from the provider's Azure
+// identity. Audience: ACR's own (https://containerregistry.azure.net), as
+// `az acr login` requests it; unlike an ARM-audience token it still works
+// when a registry disables "authentication as ARM".
+constexpr char kAcrScope[] = "https://containerregistry.azure.net/.default";
+
 std::function<absl::StatusOr<std::string>()> EntraTokenFor(const framework::Context& ctx) {
-  const ProviderConfig* p = ProviderConfigOf(ctx);
-  const std::string scope = ResourceManagerEndpoint(p) + "/.default";
+  const std::string scope = kAcrScope;
   framework::Context copy = ctx;
   return [copy, scope]() -> absl::StatusOr<std::string> {
     auto credential = AzureCredential(copy);
