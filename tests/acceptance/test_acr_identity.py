@@ -7,6 +7,7 @@ real dockerd as user 00000000-0000-0000-0000-000000000000, and
 dcs_acr_retention_policy is set through ARM with the same identity. No Entra
 or ACR token appears in TF_LOG=TRACE output or the state."""
 
+import base64
 import json
 import os
 import socket
@@ -176,7 +177,9 @@ output "digest" {{ value = dcs_image.app.digest }}
         with open(self.ws.path("terraform.tfstate")) as f:
             state = f.read()
         self.assertIn("Azure authentication", trace)
-        for prefix in ("entra-", "acr-refresh-"):  # every token the emulator issues starts so
+        # Entra and ACR refresh tokens start so; ACR access tokens are JWTs with this header.
+        jwt_header = base64.urlsafe_b64encode(b'{"alg":"RS256","typ":"JWT","x5c"').decode()[:40]
+        for prefix in ("entra-", "acr-refresh-", jwt_header):
             for text, where in ((trace, "TF_LOG=TRACE output"), (state, "terraform.tfstate")):
                 self.assertNotIn(prefix, text, where)
         self.ws.destroy()

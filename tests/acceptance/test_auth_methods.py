@@ -162,6 +162,15 @@ class AuthMethodsTest(AcceptanceTest):
                            AZURE_AUTHORITY_HOST=self.emu.url + "/entra")
         self.apply_works(ENTRA_APP, self.issuer.request_bearer, *self.tokens_issued())
 
+    def test_azure_client_secret_for_the_workspace(self):
+        secret = "entra-App~secret/with+reserved=chars"
+        self.emu.admin("POST", "identity/apps", {"tenant": TENANT, "client_id": "app-secret", "client_secret": secret})
+        self.ws.env.update(ARM_CLIENT_ID="app-secret", ARM_CLIENT_SECRET=secret, ARM_TENANT_ID=TENANT,
+                           ARM_ENVIRONMENT_AUTHORITY_URL=self.emu.url + "/entra")
+        self.apply_works("app-secret", secret)
+        self.ws.env["ARM_CLIENT_SECRET"] = "not-the-secret"
+        self.refused("azure-client-secret", "AADSTS7000215", "ARM_CLIENT_SECRET")
+
     def test_azure_msi_system_and_user_assigned(self):
         self.ws.env.update(ARM_USE_MSI="true", ARM_MSI_ENDPOINT=self.emu.url + "/metadata/identity/oauth2/token")
         self.apply_works("vm-system-identity")
