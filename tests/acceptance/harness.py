@@ -14,7 +14,9 @@ Environment (all optional):
   DCS_ACC_TF_LOG    a TF_LOG level; the client's log goes to <test dir>/client.log
 
 Every client command runs with no stdin, TF_IN_AUTOMATION=1, CHECKPOINT_DISABLE=1,
-a private HOME, and without inherited TF_* / DATABRICKS_* variables (pass what a
+a private HOME, and without inherited TF_* / DATABRICKS_* / ARM_* / AZURE_* /
+ACTIONS_ID_TOKEN_* variables — the machine's own identity (a CI runner's OIDC
+token, a managed identity, an az login) must not reach the credential chain (pass what a
 test needs with ``extra_env``). Standard library only.
 """
 
@@ -37,7 +39,7 @@ PROVIDER_SOURCE = f"{PROVIDER_NAMESPACE}/{PROVIDER_TYPE}"
 # "dcslabs/dcs" expands to a different default registry host in each client.
 HOSTS = {"tofu": "registry.opentofu.org", "terraform": "registry.terraform.io"}
 DEFAULT_VERSION = "0.1.0"
-_SCRUBBED_ENV = re.compile(r"^(TF_|TERRAFORM_|DATABRICKS_)")
+_SCRUBBED_ENV = re.compile(r"^(TF_|TERRAFORM_|DATABRICKS_|ARM_|AZURE_|ACTIONS_ID_TOKEN_)")
 
 
 class ProviderInstall(enum.Enum):
