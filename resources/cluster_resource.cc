@@ -53,7 +53,7 @@ absl::StatusOr<ClusterSpec> SpecFrom(const schema::Block& block, const cty::Valu
     }
   }
   if (body.contains("instance_pool_id")) {
-    // The pool decides these (reference §1.9); the API refuses node types.
+    // The pool decides these: clusters/create refuses node types next to an instance_pool_id.
     for (const char* f : {"node_type_id", "driver_node_type_id", "enable_elastic_disk", "azure_attributes"}) body.erase(f);
   }
   ClusterSpec spec;
