@@ -49,16 +49,10 @@ std::string QueryString(const nlohmann::json& params) {
   return out;
 }
 
+// Delegates, so that every member is initialised in one place.
 Client::Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport,
                std::shared_ptr<http::Clock> clock, std::string provider_version)
-    : config_(std::move(config)),
-      clock_(clock),
-      tokens_(NewTokenSource(config_, transport, clock)),
-      http_(transport, PolicyFor(config_), clock),
-      user_agent_("terraform-provider-dcs/" + provider_version),
-      cluster_states_(std::make_unique<ClusterStateBoard>(*this, *clock_)) {}
-
-Client::~Client() = default;
+    : Client(config, NewTokenSource(config, transport, clock), transport, clock, std::move(provider_version)) {}
 
 Client::Client(ResolvedConfig config, std::unique_ptr<TokenSource> tokens, std::shared_ptr<http::Transport> transport,
                std::shared_ptr<http::Clock> clock, std::string provider_version)
@@ -66,7 +60,10 @@ Client::Client(ResolvedConfig config, std::unique_ptr<TokenSource> tokens, std::
       clock_(clock),
       tokens_(std::move(tokens)),
       http_(transport, PolicyFor(config_), clock),
-      user_agent_("terraform-provider-dcs/" + provider_version) {}
+      user_agent_("terraform-provider-dcs/" + provider_version),
+      cluster_states_(std::make_unique<ClusterStateBoard>(*this, *clock_)) {}
+
+Client::~Client() = default;
 
 http::Request Client::BuildRequest(std::string_view method, std::string_view path,
                                    const nlohmann::json& body_or_query, std::string authorization) const {

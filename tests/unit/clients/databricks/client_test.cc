@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/databricks/client.h"
+#include "clients/databricks/cluster_waiter.h"
 #include "tests/unit/clients/databricks/fixture.h"
 
 namespace dcs::databricks {
@@ -22,6 +23,23 @@ TEST(ClientTest, AddsAuthorizationUserAgentAndQuery) {
   EXPECT_EQ(http::Response{.headers = req.headers}.Header("Authorization"), "Bearer dapi-test-token");
   EXPECT_EQ(http::Response{.headers = req.headers}.Header("User-Agent"), "terraform-provider-dcs/1.2.3");
   EXPECT_EQ(req.timeout, std::chrono::seconds(60));
+}
+
+// The provider builds its client from a source the chain chose; that client
+// must be as complete as the other (it crashed waiting for a cluster once).
+TEST(ClientTest, ClientWithAChosenTokenSourceCanWaitForClusters) {
+  auto fake = std::make_shared<http::FakeTransport>();
+  auto clock = std::make_shared<http::FakeClock>();
+  ResolvedConfig config = PatConfig();
+  auto tokens = SelectTokenSource(config, {.transport = fake, .clock = clock});
+  ASSERT_TRUE(tokens.ok()) << tokens.status();
+  Client client(config, *std::move(tokens), fake, clock, "1.2.3");
+  fake->Add({"GET", "/api/2.1/clusters/get?cluster_id=c-1", "",
+             Answer(200, R"({"cluster_id":"c-1","state":"RUNNING"})"), absl::OkStatus()});
+  auto info = client.cluster_states().Wait("c-1", {"RUNNING"}, clock->Now() + std::chrono::minutes(1), nullptr);
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(http::Response{.headers = fake->requests().at(0).headers}.Header("Authorization"),
+            "Bearer dapi-test-token");
 }
 
 TEST(ClientTest, PostSendsJsonAndEmptyAnswerIsEmptyObject) {
