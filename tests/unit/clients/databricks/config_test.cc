@@ -8,6 +8,7 @@
 
 #include "clients/databricks/auth.h"
 #include "clients/databricks/config.h"
+#include "clients/http/testing/fakes.h"
 
 namespace dcs::databricks {
 namespace {
