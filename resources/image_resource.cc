@@ -21,6 +21,7 @@ namespace {
 
 namespace fw = framework;
 using cty::Path;
+using cty::Type;
 using cty::Value;
 
 constexpr char kOciCreated[] = "org.opencontainers.image.created";
@@ -70,11 +71,36 @@ std::optional<RegistrySide> OpenRegistry(const fw::Context& ctx, const ImageMode
   return RegistrySide{ref->domain, ref->path, *std::move(client)};
 }
 
-class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport,
+                      public fw::ResourceWithIdentity {
  public:
   ImageResource() : schema_(ImageSchema()) {}
   std::string TypeName() const override { return "dcs_image"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
+
+  // {name, tag}: the repository and the primary tag, which `id` joins.
+  Value IdentityFromState(const Value& state) const override {
+    const Type t = identity_.ImpliedType();
+    const Value& id = state.GetAttr("id");
+    if (id.IsNull() || !id.IsKnown()) {
+      return Value::Object(t, {{"name", state.GetAttr("name")}, {"tag", id.IsKnown() ? Value::Null(Type::String())
+                                                                                       : Value::Unknown(Type::String())}});
+    }
+    const std::string& joined = id.AsString();
+    const size_t colon = joined.rfind(':');
+    return Value::Object(t, {{"name", Value::String(joined.substr(0, colon))},
+                             {"tag", Value::String(colon == std::string::npos ? "" : joined.substr(colon + 1))}});
+  }
+  absl::StatusOr<std::string> ImportIdFromIdentity(const Value& identity) const override {
+    for (const char* a : {"name", "tag"}) {
+      const Value& v = identity.GetAttr(a);
+      if (v.IsNull() || !v.IsKnown() || v.AsString().empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("the identity needs a non-empty `", a, "`"));
+      }
+    }
+    return absl::StrCat(identity.GetAttr("name").AsString(), ":", identity.GetAttr("tag").AsString());
+  }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, fw::Diagnostics& d) const override {
     const Value& c = req.config;
@@ -399,6 +425,12 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
   }
 
   schema::Schema schema_;
+  fw::IdentitySchema identity_{
+      0,
+      {fw::IdentityAttribute{.name = "name", .type = Type::String(), .required_for_import = true,
+                             .description = "The repository, e.g. `127.0.0.1:5000/team/app`."},
+       fw::IdentityAttribute{.name = "tag", .type = Type::String(), .required_for_import = true,
+                             .description = "The primary tag (the first of `tags`)."}}};
 };
 
 }  // namespace
