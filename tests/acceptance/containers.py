@@ -142,7 +142,11 @@ class DockerProxy:
 
     _REQUEST = re.compile(rb"(GET|HEAD|POST|PUT|DELETE) (/[^ \r\n]*) HTTP/1\.[01]\r\n")
 
-    def __init__(self):
+    def __init__(self, capture=False):
+        """capture=True keeps every byte the provider sends to the engine
+        (`sent()`), so that a test can prove some content never reached it."""
+        self.capture = capture
+        self._sent = bytearray()
         self.dir = tempfile.mkdtemp(prefix="dcs-docker-proxy-")
         self.path = os.path.join(self.dir, "docker.sock")
         self.url = "unix://" + self.path
@@ -153,6 +157,10 @@ class DockerProxy:
         self._server.listen(16)
         self._stopped = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def sent(self):
+        with self._lock:
+            return bytes(self._sent)
 
     def builds(self):
         with self._lock:
@@ -184,6 +192,9 @@ class DockerProxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if record and self.capture:
+                    with self._lock:
+                        self._sent += data
                 if record:
                     window = tail + data
                     for m in self._REQUEST.finditer(window):

@@ -69,6 +69,10 @@ def supports_write_only(ws):
 
 
 class ImageTest(AcceptanceTest):
+    """The suite with the engine's default builder (BuildKit on Docker 20.10);
+    ClassicImageTest repeats it with builder = "classic"."""
+
+    BUILDER = None
 
     def setUp(self):
         super().setUp()
@@ -77,9 +81,12 @@ class ImageTest(AcceptanceTest):
         self.repo = f"acc/{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
         self.context = self.ws.path("ctx")
 
+    def builder_line(self):
+        return f'  builder = "{self.BUILDER}"\n' if self.BUILDER else ""
+
     def config(self, registry, tags, extra="", registry_auth=""):
         return (provider_block(self.proxy.url, registry_auth) +
-                image_block("app", f"{registry}/{self.repo}", tags, self.context, extra))
+                image_block("app", f"{registry}/{self.repo}", tags, self.context, self.builder_line() + extra))
 
     def test_build_push_track_drift_and_promote(self):
         write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "v1\n",
@@ -170,8 +177,13 @@ class ImageTest(AcceptanceTest):
         self.ws.write_config(self.config(ENV.plain, ["broken"]))
         self.ws.init()
         result = self.ws.apply(check=False)
-        self.assertFails(result, "Image build failed", "Step 3/", "RUN [\"/bin/busybox\"", "out-one", "out-two",
-                         "non-zero code: 3")
+        if self.BUILDER == "classic":
+            self.assertFails(result, "Image build failed", "Step 3/", "RUN [\"/bin/busybox\"", "out-one", "out-two",
+                             "non-zero code: 3")
+        else:  # BuildKit names the step by its vertex ("[2/2] RUN [...]")
+            self.assertFails(result, "Image build failed", "[2/2] RUN [\"/bin/busybox\"", "out-one", "out-two",
+                             "exit code: 3")
+        self.assertEqual(Registry(ENV.plain).tags(self.repo), [], "nothing is pushed when the build fails")
 
     def test_missing_docker_socket_says_how_to_set_docker_host(self):
         write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "x\n"})
@@ -195,7 +207,7 @@ class ImageTest(AcceptanceTest):
         config = provider_block(self.proxy.url)
         for label, host in (("basic", ENV.basic), ("token", ENV.token)):
             config += image_block(label, f"{host}/{self.repo}", ["v1"], self.context,
-                                  self.auth_block(ENV.password))
+                                  self.builder_line() + self.auth_block(ENV.password))
         self.ws.write_config(config)
         self.ws.init()
         self.ws.apply()
@@ -221,12 +233,18 @@ class ImageTest(AcceptanceTest):
             with self.subTest(host=host):
                 self.ws.write_config(provider_block(self.proxy.url) +
                                      image_block("app", f"{host}/{self.repo}", ["v1"], self.context,
-                                                 self.auth_block(wrong)))
+                                                 self.builder_line() + self.auth_block(wrong)))
                 self.ws.init()
                 result = self.ws.apply(check=False)
                 self.assertFails(result, "rejected the credentials", "401")
                 self.assertNotIn(wrong, result.output)
         self.assertEqual(self.proxy.builds(), [], "nothing is built when the credentials are wrong")
+
+
+class ClassicImageTest(ImageTest):
+    """The same suite with the classic builder."""
+
+    BUILDER = "classic"
 
 
 class ImageRetentionTest(AcceptanceTest):
