@@ -121,9 +121,6 @@ std::string BuildQuery(const BuildOptions& o) {
   return q;
 }
 
-// The name the Dockerfile has in the synced "dockerfile" directory.
-constexpr char kSyncedDockerfile[] = "Dockerfile";
-
 std::string BuildKitQuery(const BuildOptions& o, const std::string& session_id) {
   std::string q;
   for (const std::string& t : o.tags) AddParam(q, "t", t);
@@ -290,20 +287,7 @@ absl::Status DockerClient::Negotiate() {
   return absl::OkStatus();
 }
 
-bool DockerClient::SupportsBuildKit() const {
-  return CompareApiVersions(api_version_, kMinBuildKitApiVersion) >= 0;
-}
-
-Builder DockerClient::DefaultBuilder() const {
-  return SupportsBuildKit() ? Builder::kBuildKit : Builder::kClassic;
-}
-
-absl::StatusOr<BuildResult> DockerClient::BuildWithBuildKit(const BuildOptions& o) const {
-  if (!SupportsBuildKit()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the Docker engine at ", endpoint_.description, " speaks Engine API ", api_version_,
-        ", which has no BuildKit session support (API ", kMinBuildKitApiVersion, ", Engine 18.09, is the minimum)"));
-  }
+absl::StatusOr<SessionOptions> BuildKitSessionOptions(const BuildOptions& o) {
   const bool inline_df = !o.dockerfile_inline.empty();
   DCS_ASSIGN_OR_RETURN(
       buildcontext::Context ctx,
@@ -329,6 +313,24 @@ absl::StatusOr<BuildResult> DockerClient::BuildWithBuildKit(const BuildOptions& 
     so.credentials.push_back({a.server_address, {a.username, a.password}});
   }
   so.stop = o.stop;
+  return so;
+}
+
+bool DockerClient::SupportsBuildKit() const {
+  return CompareApiVersions(api_version_, kMinBuildKitApiVersion) >= 0;
+}
+
+Builder DockerClient::DefaultBuilder() const {
+  return SupportsBuildKit() ? Builder::kBuildKit : Builder::kClassic;
+}
+
+absl::StatusOr<BuildResult> DockerClient::BuildWithBuildKit(const BuildOptions& o) const {
+  if (!SupportsBuildKit()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the Docker engine at ", endpoint_.description, " speaks Engine API ", api_version_,
+        ", which has no BuildKit session support (API ", kMinBuildKitApiVersion, ", Engine 18.09, is the minimum)"));
+  }
+  DCS_ASSIGN_OR_RETURN(SessionOptions so, BuildKitSessionOptions(o));
   DCS_ASSIGN_OR_RETURN(std::unique_ptr<BuildSession> session, BuildSession::Open(endpoint_, api_version_, std::move(so)));
 
   BuildOptions effective = o;

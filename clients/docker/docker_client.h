@@ -154,6 +154,14 @@ class DockerClient {
   mutable std::atomic<bool> answered_{false};
 };
 
+// The session a BuildKit build needs for `options`: the .dockerignore-filtered
+// context as dir "context", the Dockerfile (file or inline) as dir
+// "dockerfile" under the name kSyncedDockerfile, secrets and credentials
+// (registered with the log redaction). Errors: those of ListContext, NotFound
+// for an unreadable Dockerfile.
+inline constexpr char kSyncedDockerfile[] = "Dockerfile";
+absl::StatusOr<SessionOptions> BuildKitSessionOptions(const BuildOptions& options);
+
 // "1.41" < "1.9"? No: compares numerically (1.9 < 1.41). Returns <0, 0, >0.
 int CompareApiVersions(const std::string& a, const std::string& b);
 

@@ -20,8 +20,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "buildkit/control.grpc.pb.h"
 #include "buildkit/filesync.grpc.pb.h"
 #include "buildkit/secrets.grpc.pb.h"
+#include "clients/http/status_macros.h"
 #include "provider/log/log.h"
 
 namespace dcs::docker {
@@ -109,6 +111,10 @@ struct BuildSession::Impl {
   int wake_fd = -1;
   std::thread bridge;
   std::atomic<bool> engine_closed{false};
+  // buildkitd: the session rides on a Control.Session stream instead.
+  std::unique_ptr<grpc::ClientContext> ctl_ctx;
+  std::unique_ptr<grpc::ClientReaderWriterInterface<moby::buildkit::v1::BytesMessage, moby::buildkit::v1::BytesMessage>> ctl_stream;
+  std::thread ctl_reader;
   std::atomic<bool> closing{false};
   bool closed = false;
 
@@ -262,6 +268,37 @@ struct BuildSession::Impl {
     shutdown(bridge_fd, SHUT_RDWR);  // gRPC sees the end of the connection
   }
 
+  // buildkitd: our gRPC server's bytes go out as BytesMessages on the
+  // Control.Session stream; the reader thread feeds the daemon's back.
+  void BridgeControl() {
+    std::vector<char> buf(32 * 1024);
+    moby::buildkit::v1::BytesMessage m;
+    while (!closing) {
+      pollfd p[2] = {{bridge_fd, POLLIN, 0}, {wake_fd, POLLIN, 0}};
+      if (poll(p, 2, 1000) < 0 && errno != EINTR) break;
+      if (p[1].revents) break;
+      if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+        ssize_t got = read(bridge_fd, buf.data(), buf.size());
+        if (got <= 0) break;
+        m.set_data(buf.data(), static_cast<size_t>(got));
+        if (!ctl_stream->Write(m)) {
+          engine_closed = true;
+          break;
+        }
+      }
+    }
+    shutdown(bridge_fd, SHUT_RDWR);
+  }
+
+  void ReadControl() {
+    moby::buildkit::v1::BytesMessage m;
+    while (ctl_stream->Read(&m)) {
+      if (!WriteAll(bridge_fd, m.data().data(), m.data().size())) break;
+    }
+    if (!closing) engine_closed = true;
+    shutdown(bridge_fd, SHUT_RDWR);
+  }
+
   void Close() {
     if (closed) return;
     closed = true;
@@ -271,6 +308,8 @@ struct BuildSession::Impl {
       (void)!write(wake_fd, &one, sizeof one);
     }
     if (bridge.joinable()) bridge.join();
+    if (ctl_ctx) ctl_ctx->TryCancel();
+    if (ctl_reader.joinable()) ctl_reader.join();
     if (server) {
       server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
       server->Wait();
@@ -293,12 +332,41 @@ SessionLog BuildSession::log() const {
   return impl_->log;
 }
 
+static void EnableHealth() {
+  static std::once_flag health_once;
+  std::call_once(health_once, [] { grpc::EnableDefaultHealthCheckService(true); });
+}
+
+// The socketpair and the gRPC server on one end of it; `leftover` (bytes that
+// arrived with the upgrade answer) is handed to gRPC first.
+static absl::Status StartServer(BuildSession::Impl& s, const std::string& leftover) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return absl::InternalError("socketpair failed");
+  s.bridge_fd = sv[1];
+  // gRPC's poller expects a non-blocking socket (it does not set the flag on
+  // a descriptor handed to it).
+  fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
+  s.wake_fd = eventfd(0, EFD_CLOEXEC);
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&s.filesync_service);
+  builder.RegisterService(&s.auth_service);
+  builder.RegisterService(&s.secrets_service);
+  s.server = builder.BuildAndStart();
+  if (!s.server) {
+    close(sv[0]);
+    return absl::InternalError("BuildKit session: cannot start the gRPC server");
+  }
+  grpc::AddInsecureChannelFromFd(s.server.get(), sv[0]);
+  if (!leftover.empty() && !BuildSession::Impl::WriteAll(s.bridge_fd, leftover.data(), leftover.size())) {
+    return absl::InternalError("BuildKit session: cannot hand over the connection");
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<BuildSession>> BuildSession::Open(const Endpoint& endpoint,
                                                                   const std::string& api_version,
                                                                   SessionOptions options) {
-  static std::once_flag health_once;
-  std::call_once(health_once, [] { grpc::EnableDefaultHealthCheckService(true); });
-
+  EnableHealth();
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
   impl->id = RandomId();
@@ -377,28 +445,35 @@ absl::StatusOr<std::unique_ptr<BuildSession>> BuildSession::Open(const Endpoint&
   }
   const std::string leftover = in.substr(header_end + 4);
 
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0) return absl::InternalError("socketpair failed");
-  s.bridge_fd = sv[1];
-  // gRPC's poller expects a non-blocking socket (it does not set the flag on
-  // a descriptor handed to it).
-  fcntl(sv[0], F_SETFL, fcntl(sv[0], F_GETFL) | O_NONBLOCK);
-  s.wake_fd = eventfd(0, EFD_CLOEXEC);
-  grpc::ServerBuilder builder;
-  builder.RegisterService(&s.filesync_service);
-  builder.RegisterService(&s.auth_service);
-  builder.RegisterService(&s.secrets_service);
-  s.server = builder.BuildAndStart();
-  if (!s.server) {
-    close(sv[0]);
-    return absl::InternalError("BuildKit session: cannot start the gRPC server");
-  }
-  grpc::AddInsecureChannelFromFd(s.server.get(), sv[0]);
-  if (!leftover.empty() && !Impl::WriteAll(s.bridge_fd, leftover.data(), leftover.size())) {
-    return absl::InternalError("BuildKit session: cannot hand over the connection");
-  }
+  DCS_RETURN_IF_ERROR(StartServer(s, leftover));
   s.bridge = std::thread([&s] { s.Bridge(); });
   log::Debug("docker build: BuildKit session open", {{"@module", "docker"}, {"session", s.id}});
+  return std::unique_ptr<BuildSession>(new BuildSession(std::move(impl)));
+}
+
+}  // namespace dcs::docker
+
+namespace dcs::docker {
+
+absl::StatusOr<std::unique_ptr<BuildSession>> BuildSession::OpenOnBuildkitd(
+    moby::buildkit::v1::Control::StubInterface& control, SessionOptions options) {
+  EnableHealth();
+  auto impl = std::make_unique<Impl>();
+  impl->options = std::move(options);
+  impl->id = RandomId();
+  Impl& s = *impl;
+  s.ctl_ctx = std::make_unique<grpc::ClientContext>();
+  // The session headers travel as (lower-case) metadata of the stream.
+  s.ctl_ctx->AddMetadata("x-docker-expose-session-uuid", s.id);
+  s.ctl_ctx->AddMetadata("x-docker-expose-session-name", s.options.name);
+  s.ctl_ctx->AddMetadata("x-docker-expose-session-sharedkey", s.options.shared_key);
+  for (const std::string& m : SessionMethods()) s.ctl_ctx->AddMetadata("x-docker-expose-session-grpc-method", m);
+  s.ctl_stream = control.Session(s.ctl_ctx.get());
+  if (!s.ctl_stream) return absl::UnavailableError("buildkitd: cannot open the session stream");
+  DCS_RETURN_IF_ERROR(StartServer(s, ""));
+  s.ctl_reader = std::thread([&s] { s.ReadControl(); });
+  s.bridge = std::thread([&s] { s.BridgeControl(); });
+  log::Debug("buildkitd: session open", {{"@module", "docker"}, {"session", s.id}});
   return std::unique_ptr<BuildSession>(new BuildSession(std::move(impl)));
 }
 

@@ -32,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "clients/docker/endpoint.h"
+#include "buildkit/control.grpc.pb.h"
 #include "clients/docker/filesync.h"
 
 namespace dcs::docker {
@@ -63,6 +64,10 @@ class BuildSession {
   // Unavailable when it cannot be reached, DeadlineExceeded.
   static absl::StatusOr<std::unique_ptr<BuildSession>> Open(const Endpoint& endpoint, const std::string& api_version,
                                                             SessionOptions options);
+  // The same services on a standalone buildkitd: the session rides on a
+  // Control.Session stream of BytesMessage (the headers above as metadata).
+  static absl::StatusOr<std::unique_ptr<BuildSession>> OpenOnBuildkitd(
+      moby::buildkit::v1::Control::StubInterface& control, SessionOptions options);
   ~BuildSession();
 
   const std::string& id() const;
