@@ -48,6 +48,11 @@ constexpr char kDescription[] =
     "build only: they never reach the image, the build request, the plan or the logs; `value` is "
     "write-only. A secret's value is not a build input: change `version` to rebuild with a new "
     "value.\n"
+    "* **Standalone buildkitd.** With `buildkit_host` in the provider block (unix socket, or "
+    "tcp with mutual TLS) the build runs on that buildkitd with its built-in Dockerfile frontend "
+    "(heredocs, `RUN --mount`), which pushes to the registry itself and imports/exports registry "
+    "caches (`cache_from`, `cache_to`); `builder = \"classic\"` still uses the Docker engine. "
+    "Tested with buildkitd v0.34.2 (rootful, runc, native snapshotter).\n"
     "* **Engines.** Docker Engine API 1.30 to 1.47 (Engine 17.06 and newer; the API version is "
     "negotiated), over a unix socket or `tcp://` with TLS. Tested with Debian's docker.io 20.10 "
     "(API 1.41: BuildKit with `RUN --mount`, no heredocs) and distribution (docker-registry) 2.8.\n\n"
@@ -103,6 +108,8 @@ schema::Schema ImageSchema() {
       Attribute{.name = "platform", .type = S(), .description = "Platform, e.g. `linux/amd64`."},
       Attribute{.name = "network_mode", .type = S(), .description = "Network of `RUN` steps: `default`, `none`, `host`, … ."},
       Attribute{.name = "builder", .type = S(), .description = "`buildkit` or `classic`. Default: `buildkit` when the engine serves BuildKit sessions (Engine API 1.39, Docker 18.09, or newer), else `classic`. Heredocs need `buildkit` on Engine 23.0 (API 1.42) or newer; `RUN --mount` and `secret` need `buildkit`. Setting it explicitly rebuilds once (it is a build input); leaving it unset keeps existing images.", .validators = {fw::OneOf({"buildkit", "classic"})}},
+      Attribute{.name = "cache_from", .type = cty::Type::List(S()), .description = "Build caches to import, BuildKit only, e.g. `type=registry,ref=registry.example.com/team/app:buildcache` (add `registry.insecure=true` for a plain-HTTP registry). On the Docker engine only the `ref` is used (an image with inline cache, `cachefrom`); a standalone buildkitd (`buildkit_host`) imports registry caches exported by `cache_to`. Not a build input."},
+      Attribute{.name = "cache_to", .type = cty::Type::List(S()), .description = "Build caches to export, e.g. `type=registry,ref=registry.example.com/team/app:buildcache,mode=max`. Needs a standalone buildkitd (`buildkit_host` in the provider block; BuildKit v0.4+): the Engine API's build endpoint cannot export a cache. Not a build input."},
       Attribute{.name = "no_cache", .type = cty::Type::Bool(), .description = "Build without the build cache."},
       Attribute{.name = "pull", .type = cty::Type::Bool(), .description = "Always try to pull newer base images."},
       Attribute{.name = "triggers", .type = MapS, .description = "Arbitrary values whose change forces a rebuild."},
@@ -170,6 +177,8 @@ ImageModel ImageModelFrom(const cty::Value& o) {
   m.keep_remotely = GetBool(o, "keep_remotely").value_or(true);
   m.retention_dry_run = GetBool(o, "retention_dry_run").value_or(false);
   m.builder = GetString(o, "builder").value_or("");
+  m.cache_from = StringList(o, "cache_from");
+  m.cache_to = StringList(o, "cache_to");
   if (auto blocks = GetKnown(o, "secret")) {
     for (const auto& b : blocks->Elements()) {
       if (!b.IsKnown() || b.IsNull()) continue;

@@ -36,7 +36,8 @@ struct ImageModel {
   struct Secret {
     std::string id, value, env, file, version;
   };
-  std::vector<Secret> secrets;  // `secret` blocks (value may be absent: write-only)
+  std::vector<Secret> secrets;
+  std::vector<std::string> cache_from, cache_to;  // "type=registry,ref=...,..."  // `secret` blocks (value may be absent: write-only)
   ExplicitCredentials credentials;  // registry_auth (the password may be absent: write-only)
   std::string auth_address;         // registry_auth.address ("" = the name's registry)
 

@@ -336,6 +336,19 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
 
   static bool BuildAndPush(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
                            std::map<std::string, Value>& set, fw::Diagnostics& d) {
+    auto buildkitd = BuildkitdEndpointOf(ctx);
+    if (!buildkitd.ok()) {
+      AddContainerError(d, buildkitd.status(), "Invalid buildkit_host", std::nullopt);
+      return false;
+    }
+    if (*buildkitd && m.builder != "classic") return BuildOnBuildkitd(ctx, m, r, **buildkitd, set, d);
+    if (!m.cache_to.empty()) {
+      d.AddError("cache_to needs a standalone buildkitd",
+                 "The Docker Engine API's build endpoint cannot export a build cache. Set `buildkit_host` in the "
+                 "provider block (a buildkitd, BuildKit v0.4 or newer) or remove `cache_to`.",
+                 Path::Root("cache_to"));
+      return false;
+    }
     auto docker = ConnectDocker(ctx);
     if (!docker.ok()) {
       const bool tls = docker.status().code() == absl::StatusCode::kFailedPrecondition &&
@@ -365,6 +378,15 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     o.network_mode = m.network_mode;
     o.no_cache = m.no_cache;
     o.pull = m.pull;
+    for (size_t i = 0; i < m.cache_from.size(); ++i) {
+      auto spec = docker::ParseCacheSpec(m.cache_from[i]);
+      if (!spec.ok()) {
+        d.AddError("Invalid cache_from entry", std::string(spec.status().message()),
+                   Path::Root("cache_from").Index(static_cast<int64_t>(i)));
+        return false;
+      }
+      if (spec->attrs.count("ref")) o.cache_from.push_back(spec->attrs.at("ref"));
+    }
     auto auth = PushAuth(ctx, r.host, m.credentials);
     if (!auth.ok()) {
       AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
@@ -415,6 +437,109 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     set["digest"] = Value::String(head->digest);
     set["repo_digest"] = Value::String(m.name + "@" + head->digest);
     set["pushed_at"] = Value::String(now);
+    return true;
+  }
+
+  static bool IsLoopback(const std::string& host) {
+    return absl::StartsWith(host, "127.") || absl::StartsWith(host, "localhost") || absl::StartsWith(host, "[::1]");
+  }
+
+  // Builds and pushes on a standalone buildkitd; the registry's HEAD digest
+  // is still the one recorded.
+  static bool BuildOnBuildkitd(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
+                               const docker::BuildkitdEndpoint& endpoint, std::map<std::string, Value>& set,
+                               fw::Diagnostics& d) {
+    const docker::DockerfileFeatures f = docker::ScanDockerfile(DockerfileText(m));
+    if (!CheckSecretMounts(m, f, d)) return false;
+    docker::BuildkitdBuild b;
+    docker::BuildOptions& o = b.options;
+    o.context_dir = m.context;
+    o.dockerfile = m.dockerfile;
+    o.dockerfile_inline = m.dockerfile_inline;
+    for (const auto& t : m.tags) o.tags.push_back(m.name + ":" + t);
+    o.build_args = m.build_args;
+    o.labels = m.labels;
+    const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+    if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
+    const buildcontext::GitOrigin origin = buildcontext::FindGitOrigin(m.context);
+    if (!origin.revision.empty() && !o.labels.count(kOciRevision)) o.labels[kOciRevision] = origin.revision;
+    if (!origin.source.empty() && !o.labels.count(kOciSource)) o.labels[kOciSource] = origin.source;
+    o.target = m.target;
+    o.platform = m.platform;
+    o.network_mode = m.network_mode;
+    o.no_cache = m.no_cache;
+    o.pull = m.pull;
+    for (const auto* list : {&m.cache_from, &m.cache_to}) {
+      const char* attr = list == &m.cache_from ? "cache_from" : "cache_to";
+      for (size_t i = 0; i < list->size(); ++i) {
+        auto spec = docker::ParseCacheSpec((*list)[i]);
+        if (!spec.ok()) {
+          d.AddError(absl::StrCat("Invalid ", attr, " entry"), std::string(spec.status().message()),
+                     Path::Root(attr).Index(static_cast<int64_t>(i)));
+          return false;
+        }
+        (list == &m.cache_from ? b.cache_from : b.cache_to).push_back(*spec);
+      }
+    }
+    b.insecure_registry = IsLoopback(r.host);
+    auto auth = PushAuth(ctx, r.host, m.credentials);
+    if (!auth.ok()) {
+      AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
+      return false;
+    }
+    if (auth->server_address.empty()) auth->server_address = r.host;
+    o.registry_auths.push_back(*auth);
+    if (!ResolveSecrets(m, o, d)) return false;
+    o.stop = ctx.stop.get();
+    auto client = docker::BuildkitdClient::Connect(endpoint, std::chrono::seconds(30));
+    if (!client.ok()) {
+      AddContainerError(d, client.status(), "Cannot reach buildkitd", std::nullopt);
+      return false;
+    }
+    log::Info("dcs_image: building on buildkitd", {{"image", m.name}, {"buildkitd", endpoint.description}});
+    auto built = (*client)->Build(b);
+    if (!built.ok()) {
+      const absl::StatusCode code = built.status().code();
+      AddContainerError(d, built.status(),
+                        code == absl::StatusCode::kCancelled ? "Image build stopped"
+                        : code == absl::StatusCode::kAborted ? "Image build failed"
+                                                             : "Cannot build the image on buildkitd",
+                        DockerfilePath(m), m.credentials.password);
+      return false;
+    }
+    auto head = r.client->HeadManifest(r.repo, m.tags.front());
+    if (!head.ok()) {
+      AddContainerError(d, head.status(), "Pushed image not found in the registry", Path::Root("tags").Index(0),
+                        m.credentials.password);
+      return false;
+    }
+    if (head->digest != built->digest) {
+      d.AddError("The registry does not hold what buildkitd pushed",
+                 absl::StrCat("buildkitd reported ", built->digest, " for ", m.name, ":", m.tags.front(),
+                              " but the registry answers ", head->digest, ". Another push to the same tag raced this one?"),
+                 Path::Root("tags").Index(0));
+      return false;
+    }
+    set["image_id"] = Value::String(built->config_digest);
+    set["digest"] = Value::String(head->digest);
+    set["repo_digest"] = Value::String(m.name + "@" + head->digest);
+    set["pushed_at"] = Value::String(now);
+    return true;
+  }
+
+  static bool CheckSecretMounts(const ImageModel& m, const docker::DockerfileFeatures& f, fw::Diagnostics& d) {
+    for (const auto& mount : f.secret_mounts) {
+      const bool configured = std::any_of(m.secrets.begin(), m.secrets.end(),
+                                          [&](const ImageModel::Secret& s) { return s.id == mount.id; });
+      if (!configured && mount.required) {
+        d.AddError("Dockerfile secret not configured",
+                   absl::StrCat("Line ", mount.line, " mounts the secret \"", mount.id, "\", but no `secret` block has ",
+                                "that id. Add `secret { id = \"", mount.id, "\" ... }` (with `value`, `env` or `file`), ",
+                                "or mark the mount `required=false` if the build copes without it."),
+                   Path::Root("secret"));
+        return false;
+      }
+    }
     return true;
   }
 
@@ -487,19 +612,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
                  Path::Root("builder"));
       return false;
     }
-    for (const auto& mount : f.secret_mounts) {
-      const bool configured = std::any_of(m.secrets.begin(), m.secrets.end(),
-                                          [&](const ImageModel::Secret& s) { return s.id == mount.id; });
-      if (!configured && mount.required) {
-        d.AddError("Dockerfile secret not configured",
-                   absl::StrCat("Line ", mount.line, " mounts the secret \"", mount.id, "\", but no `secret` block has ",
-                                "that id. Add `secret { id = \"", mount.id, "\" ... }` (with `value`, `env` or `file`), ",
-                                "or mark the mount `required=false` if the build copes without it."),
-                   Path::Root("secret"));
-        return false;
-      }
-    }
-    return true;
+    return CheckSecretMounts(m, f, d);
   }
 
   // Reads each secret from its source into o.secrets.

@@ -178,6 +178,13 @@ absl::StatusOr<BuildkitdResult> BuildkitdClient::Build(const BuildkitdBuild& b) 
   (*exporter->mutable_attrs())["push"] = "true";
   if (b.insecure_registry) (*exporter->mutable_attrs())["registry.insecure"] = "true";
   for (const CacheSpec& c : b.cache_from) *req.mutable_cache()->add_imports() = ToEntry(c);
+  if (!b.cache_from.empty()) {
+    // A frontend resolves its cache imports itself, from this attribute
+    // (what buildctl --import-cache sends as well).
+    nlohmann::json imports = nlohmann::json::array();
+    for (const CacheSpec& c : b.cache_from) imports.push_back({{"Type", c.type}, {"Attrs", c.attrs}});
+    fa["cache-imports"] = imports.dump();
+  }
   for (const CacheSpec& c : b.cache_to) *req.mutable_cache()->add_exports() = ToEntry(c);
 
   BuildKitStream stream;

@@ -115,6 +115,7 @@ std::string BuildQuery(const BuildOptions& o) {
   if (!o.network_mode.empty()) AddParam(q, "networkmode", o.network_mode);
   if (o.no_cache) AddParam(q, "nocache", "1");
   if (o.pull) AddParam(q, "pull", "1");
+  if (!o.cache_from.empty()) AddParam(q, "cachefrom", nlohmann::json(o.cache_from).dump());
   AddParam(q, "rm", "1");
   AddParam(q, "forcerm", "1");
   AddParam(q, "version", "1");
@@ -132,6 +133,7 @@ std::string BuildKitQuery(const BuildOptions& o, const std::string& session_id) 
   if (!o.network_mode.empty()) AddParam(q, "networkmode", o.network_mode);
   if (o.no_cache) AddParam(q, "nocache", "1");
   if (o.pull) AddParam(q, "pull", "1");
+  if (!o.cache_from.empty()) AddParam(q, "cachefrom", nlohmann::json(o.cache_from).dump());
   AddParam(q, "version", "2");
   AddParam(q, "session", session_id);
   AddParam(q, "remote", "client-session");

@@ -70,6 +70,8 @@ struct BuildOptions {
   // BuildKit only: RUN --mount=type=secret values by id (served through the
   // session, never sent in the build request).
   std::map<std::string, std::string> secrets;
+  // Images whose cache the build may use (`cachefrom`).
+  std::vector<std::string> cache_from;
   // When set and true, the build is abandoned (the connection is dropped,
   // which cancels it in the engine).
   const std::atomic<bool>* stop = nullptr;

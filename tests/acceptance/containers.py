@@ -429,3 +429,79 @@ class TlsDockerd:
                 self.proc.kill()
                 self.proc.wait()
         subprocess.run(["rm", "-rf", self.dir, self.exec_root], capture_output=True)
+
+
+class Buildkitd:
+    """A standalone buildkitd (built by scripts/build-buildkitd.sh from its Go
+    module), rootful with Debian's runc and the native snapshotter, state in
+    its own temporary root. tls=False: a unix socket; tls=True:
+    tcp://127.0.0.1:<port> with mutual TLS (openssl-made certificates, see
+    make_tls_material). stop() kills it and removes its state."""
+
+    RUNC = "/usr/sbin/runc"
+
+    def __init__(self, tls=False):
+        self.tls = tls
+        self.dir = tempfile.mkdtemp(prefix="dcs-buildkitd-")
+        self.log_path = os.path.join(self.dir, "buildkitd.log")
+        self.certs = os.path.join(self.dir, "certs")
+        self.proc = None
+        if tls:
+            self.port = _free_port()
+            self.host = f"tcp://127.0.0.1:{self.port}"
+        else:
+            self.socket = os.path.join(self.dir, "buildkitd.sock")
+            self.host = "unix://" + self.socket
+
+    @staticmethod
+    def binary():
+        out = subprocess.run(["bash", os.path.join(REPO, "scripts", "build-buildkitd.sh")], capture_output=True,
+                             text=True, stdin=subprocess.DEVNULL, timeout=2400)
+        if out.returncode != 0:
+            raise AssertionError(f"build-buildkitd.sh failed:\n{out.stderr[-3000:]}")
+        for line in out.stdout.splitlines():
+            if line.startswith("buildkitd="):
+                return line.split("=", 1)[1]
+        raise AssertionError(f"build-buildkitd.sh printed no path:\n{out.stdout}")
+
+    def cert_dir(self, who="client"):
+        return os.path.join(self.certs, who)
+
+    def start(self):
+        args = [self.binary(), "--addr", self.host, "--root", os.path.join(self.dir, "root"),
+                "--oci-worker-snapshotter", "native", "--oci-worker-binary", self.RUNC,
+                "--oci-worker-net", "host", "--containerd-worker", "false"]
+        if self.tls:
+            make_tls_material(self.certs)
+            server = self.cert_dir("server")
+            args += ["--tlscacert", os.path.join(server, "ca.pem"), "--tlscert", os.path.join(server, "cert.pem"),
+                     "--tlskey", os.path.join(server, "key.pem")]
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                break
+            if "running server on" in self.log():
+                return self
+            time.sleep(0.1)
+        log = self.log()
+        self.stop()
+        raise AssertionError(f"buildkitd did not start within 30 s:\n{log[-3000:]}")
+
+    def log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        subprocess.run(["rm", "-rf", self.dir], capture_output=True)
