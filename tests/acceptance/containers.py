@@ -142,10 +142,14 @@ class DockerProxy:
 
     _REQUEST = re.compile(rb"(GET|HEAD|POST|PUT|DELETE) (/[^ \r\n]*) HTTP/1\.[01]\r\n")
 
-    def __init__(self, capture=False):
+    def __init__(self, capture=False, upstream=DOCKER_SOCK):
         """capture=True keeps every byte the provider sends to the engine
-        (`sent()`), so that a test can prove some content never reached it."""
+        (`sent()`), so that a test can prove some content never reached it.
+        `upstream`: another unix socket to forward to (a buildkitd, whose
+        gRPC requests are not text: `connections` counts its clients)."""
         self.capture = capture
+        self.upstream = upstream
+        self.connections = 0
         self._sent = bytearray()
         self.dir = tempfile.mkdtemp(prefix="dcs-docker-proxy-")
         self.path = os.path.join(self.dir, "docker.sock")
@@ -180,8 +184,10 @@ class DockerProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
+            with self._lock:
+                self.connections += 1
             upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            upstream.connect(DOCKER_SOCK)
+            upstream.connect(self.upstream)
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
