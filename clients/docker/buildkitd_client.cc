@@ -233,7 +233,10 @@ absl::StatusOr<BuildkitdResult> BuildkitdClient::Build(const BuildkitdBuild& b) 
     absl::Status s = stream.Result();
     std::string msg(s.message());
     for (const auto& [id, value] : o.secrets) msg = Scrub(msg, value);
-    if (engine_closed) absl::StrAppend(&msg, "\n(buildkitd closed the session during the build)");
+    if (engine_closed) {
+      absl::StrAppend(&msg, "\nbuildkitd closed the BuildKit session (the stream on which the provider serves the "
+                            "build its files, secrets and credentials) before the build finished.");
+    }
     for (const std::string& e : result.session.errors) absl::StrAppend(&msg, "\nfile sync: ", e);
     return absl::Status(s.code(), msg);
   }

@@ -370,8 +370,11 @@ absl::StatusOr<BuildResult> DockerClient::BuildWithBuildKit(const BuildOptions& 
   if (!s.ok()) {
     std::string msg(s.message());
     for (const auto& [id, value] : o.secrets) msg = Scrub(msg, value);
-    if (engine_closed && stream.error().empty()) {
-      absl::StrAppend(&msg, "\n(the engine closed the BuildKit session during the build)");
+    if (engine_closed) {
+      absl::StrAppend(&msg, "\nThe BuildKit session (the connection on which the provider serves the build its "
+                            "files, secrets and credentials) was closed by the engine, or by something between "
+                            "the provider and the engine, before the build finished. Retry; if it recurs, check "
+                            "proxies or load balancers that cut upgraded (h2c) connections.");
     }
     for (const std::string& e : result.session.errors) absl::StrAppend(&msg, "\nfile sync: ", e);
     return absl::Status(s.code(), msg);

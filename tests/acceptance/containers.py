@@ -142,7 +142,7 @@ class DockerProxy:
 
     _REQUEST = re.compile(rb"(GET|HEAD|POST|PUT|DELETE) (/[^ \r\n]*) HTTP/1\.[01]\r\n")
 
-    def __init__(self, capture=False, upstream=DOCKER_SOCK):
+    def __init__(self, capture=False, upstream=DOCKER_SOCK, cut_session_on_build=False):
         """capture=True keeps every byte the provider sends to the engine
         (`sent()`), so that a test can prove some content never reached it.
         `upstream`: another unix socket to forward to (a buildkitd, whose
@@ -150,6 +150,11 @@ class DockerProxy:
         self.capture = capture
         self.upstream = upstream
         self.connections = 0
+        # cut_session_on_build: when a build request arrives, drop every
+        # BuildKit session connection (an engine-side session loss mid-build).
+        self.cut_session_on_build = cut_session_on_build
+        self._sessions = []
+        self.sessions_cut = 0
         self._sent = bytearray()
         self.dir = tempfile.mkdtemp(prefix="dcs-docker-proxy-")
         self.path = os.path.join(self.dir, "docker.sock")
@@ -191,6 +196,24 @@ class DockerProxy:
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
 
+    def _on_request(self, line, src, dst):
+        if not self.cut_session_on_build:
+            return
+        path = line.split(" ", 1)[1].split("?", 1)[0]
+        if line.startswith("POST ") and path.endswith("/session"):
+            with self._lock:
+                self._sessions.append((src, dst))
+        elif line.startswith("POST ") and path.endswith("/build"):
+            with self._lock:
+                sessions, self._sessions = self._sessions, []
+            for pair in sessions:
+                self.sessions_cut += 1
+                for s in pair:
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
+
     def _pump(self, src, dst, record):
         tail = b""
         try:
@@ -205,8 +228,10 @@ class DockerProxy:
                     window = tail + data
                     for m in self._REQUEST.finditer(window):
                         if m.end() > len(tail):  # not already seen in the previous chunk
+                            line = f"{m.group(1).decode()} {m.group(2).decode(errors='replace')}"
                             with self._lock:
-                                self.requests.append(f"{m.group(1).decode()} {m.group(2).decode(errors='replace')}")
+                                self.requests.append(line)
+                            self._on_request(line, src, dst)
                     tail = window[-2048:]
                 dst.sendall(data)
         except OSError:

@@ -11,6 +11,7 @@ import io
 import json
 import os
 import tarfile
+import time
 import uuid
 
 from containers import ContainerEnv, DockerProxy, Registry, write_context, ACCEPT
@@ -250,3 +251,18 @@ RUN --mount=type=secret,id=token --mount=type=secret,id=filetok sh -c '\\
         self.ws.write_config(self.config())
         self.ws.apply()
         self.assertIsNotNone(self.registry.head_digest(self.repo, "v1"))
+
+    def test_session_lost_mid_build(self):
+        write_context(self.context, {"Dockerfile": BASE + "COPY app.txt /app.txt\n", "app.txt": "x\n"})
+        cutting = DockerProxy(cut_session_on_build=True)
+        self.addCleanup(cutting.stop)
+        self.ws.write_config(self.config().replace(self.proxy.url, cutting.url))
+        self.ws.init()
+        start = time.monotonic()
+        result = self.ws.apply(check=False)
+        self.assertEqual(cutting.sessions_cut, 1, cutting.requests)
+        self.assertFails(result, "Image build failed")
+        self.assertIn("The BuildKit session", result.output)
+        self.assertIn("was closed by the engine", " ".join(result.output.split()))
+        self.assertLess(time.monotonic() - start, 120, "the apply must not hang on a lost session")
+        self.assertNothingPushed()
