@@ -353,6 +353,7 @@ absl::StatusOr<BuildResult> DockerClient::BuildWithBuildKit(const BuildOptions& 
   BuildKitStream stream;
   StreamSink sink{JsonLineSplitter([&](const nlohmann::json& m) { stream.OnMessage(m); })};
   req.on_body = [&](std::string_view chunk) { return !(o.stop && o.stop->load()) && sink(chunk); };
+  req.cancel = o.stop;
   auto resp = Send(req);
   const bool engine_closed = session->closed_by_engine();
   session->Close();
@@ -418,6 +419,7 @@ absl::StatusOr<BuildResult> DockerClient::Build(const BuildOptions& o) const {
   BuildStream stream;
   StreamSink sink{JsonLineSplitter([&](const nlohmann::json& m) { stream.OnMessage(m); })};
   req.on_body = [&](std::string_view chunk) { return !(o.stop && o.stop->load()) && sink(chunk); };
+  req.cancel = o.stop;
   auto resp = Send(req);
   if (o.stop && o.stop->load()) return absl::CancelledError("docker build: stopped (the provider was asked to stop)");
   if (!tar->status().ok()) return tar->status();

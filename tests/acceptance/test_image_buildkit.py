@@ -10,6 +10,8 @@ import hashlib
 import io
 import json
 import os
+import signal
+import subprocess
 import tarfile
 import time
 import uuid
@@ -265,4 +267,38 @@ RUN --mount=type=secret,id=token --mount=type=secret,id=filetok sh -c '\\
         self.assertIn("The BuildKit session", result.output)
         self.assertIn("was closed by the engine", " ".join(result.output.split()))
         self.assertLess(time.monotonic() - start, 120, "the apply must not hang on a lost session")
+        self.assertNothingPushed()
+
+    def test_interrupt_stops_a_long_build(self):
+        # Ctrl-C makes the client send StopProvider; the provider abandons the
+        # build (the engine cancels it when the connection drops) instead of
+        # waiting for the step to end.
+        write_context(self.context, {"Dockerfile": BASE + "RUN sleep 300\n"})
+        self.ws.write_config(self.config())
+        self.ws.init()
+        log_path = self.ws.path("provider.log")
+        env = dict(self.ws.env, TF_LOG="INFO", TF_LOG_PATH=log_path)
+        proc = subprocess.Popen([self.ws.client, "apply", "-auto-approve", "-input=false", "-no-color"],
+                                cwd=self.ws.dir, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True, start_new_session=True)
+        try:
+            deadline = time.monotonic() + 120
+            while time.monotonic() < deadline:
+                with open(log_path, errors="replace") if os.path.exists(log_path) else io.StringIO() as f:
+                    if "RUN sleep 300" in f.read():
+                        break
+                time.sleep(0.5)
+            else:
+                self.fail("the RUN step never started")
+            time.sleep(2)
+            stopped_at = time.monotonic()
+            proc.send_signal(signal.SIGINT)
+            out, err = proc.communicate(timeout=90)
+        finally:
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.communicate()
+        self.assertLess(time.monotonic() - stopped_at, 60, "the stop was not honoured")
+        self.assertNotEqual(proc.returncode, 0)
+        self.assertIn("Image build stopped", out + err)
         self.assertNothingPushed()
