@@ -26,10 +26,6 @@ using databricks::ClusterSpec;
 using databricks::ClustersApi;
 using nlohmann::json;
 
-// Polls every 200 ms growing to 1 s: RUNNING is seen within a second of
-// happening, and a 5-minute start costs ~300 light GETs.
-const databricks::WaitOptions kWaitOptions{std::chrono::milliseconds(200), 1.5, std::chrono::milliseconds(1000)};
-
 std::string RandomToken() {
   std::random_device rd;
   std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
@@ -53,7 +49,7 @@ absl::StatusOr<ClusterSpec> SpecFrom(const schema::Block& block, const cty::Valu
     }
   }
   if (body.contains("instance_pool_id")) {
-    // The pool decides these (reference §1.9); the API refuses node types.
+    // The pool decides these: clusters/create refuses node types next to an instance_pool_id.
     for (const char* f : {"node_type_id", "driver_node_type_id", "enable_elastic_disk", "azure_attributes"}) body.erase(f);
   }
   ClusterSpec spec;
@@ -172,9 +168,8 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     const std::string id = GetString(req.prior, "id").value_or("");
     ClustersApi api(*client);
     // Edits are refused while the cluster is starting, restarting or resizing.
-    auto current = databricks::WaitForClusterState(api, id, {"RUNNING", "TERMINATED", "ERROR"},
-                                                   Deadline(req.planned, "update"), req.ctx.stop.get(),
-                                                   client->clock(), kWaitOptions);
+    auto current = client->cluster_states().Wait(id, {"RUNNING", "TERMINATED", "ERROR"},
+                                                 Deadline(req.planned, "update"), req.ctx.stop.get());
     if (!current.ok()) return AddApiError(resp.diagnostics, current.status(), "Cluster " + id + " is not editable");
     auto spec = SpecFrom(schema_.block, req.planned, req.config);
     if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot update the cluster");
@@ -224,8 +219,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     ClustersApi api(client);
     const bool wait = !GetBool(planned, "no_wait").value_or(false);
     absl::StatusOr<ClusterInfo> info =
-        wait ? databricks::WaitForClusterState(api, id, {"RUNNING"}, Deadline(planned, op), ctx.stop.get(),
-                                               client.clock(), kWaitOptions)
+        wait ? client.cluster_states().Wait(id, {"RUNNING"}, Deadline(planned, op), ctx.stop.get())
              : api.Get(id, nullptr);
     if (info.ok()) {
       resp.new_state = ToState(schema_.block, *info, planned, client.config().host);
