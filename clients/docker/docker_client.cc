@@ -312,7 +312,11 @@ absl::StatusOr<SessionOptions> BuildKitSessionOptions(const BuildOptions& o) {
   for (const auto& [id, value] : o.secrets) dcs::log::RegisterSecret(value);
   for (const AuthConfig& a : o.registry_auths) {
     dcs::log::RegisterSecret(a.password);
-    so.credentials.push_back({a.server_address, {a.username, a.password}});
+    dcs::log::RegisterSecret(a.identity_token);
+    // An identity (refresh) token travels as the secret with no user name.
+    so.credentials.push_back({a.server_address, a.identity_token.empty()
+                                                    ? std::make_pair(a.username, a.password)
+                                                    : std::make_pair(std::string(), a.identity_token)});
   }
   so.stop = o.stop;
   return so;

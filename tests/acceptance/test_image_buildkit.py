@@ -302,3 +302,24 @@ RUN --mount=type=secret,id=token --mount=type=secret,id=filetok sh -c '\\
         self.assertNotEqual(proc.returncode, 0)
         self.assertIn("Image build stopped", out + err)
         self.assertNothingPushed()
+
+    def test_private_base_image_through_the_session_credentials(self):
+        # BuildKit ignores X-Registry-Config: the engine asks the session's
+        # Auth service for the base image's registry credentials.
+        base = f"{self.repo}-base"
+        Registry(ENV.basic, ENV.user, ENV.password).push_synthetic(base, "v1", "2024-01-01T00:00:00Z")
+        write_context(self.context, {"Dockerfile": f"FROM {ENV.basic}/{base}:v1\nCOPY busybox /bin/busybox\n"})
+        auth = f"""
+  registry_auth {{
+    username = "{ENV.user}"
+    password = "{ENV.password}"
+  }}
+"""
+        self.ws.write_config(provider_block(self.proxy.url) +
+                             image_block("app", f"{ENV.basic}/{self.repo}", ["v1"], self.context, auth))
+        self.ws.init()
+        self.ws.apply()
+        registry = Registry(ENV.basic, ENV.user, ENV.password)
+        self.assertEqual(self.ws.outputs()["app_digest"], registry.head_digest(self.repo, "v1"))
+        self.assertEqual(Registry(ENV.basic).request("HEAD", f"/v2/{base}/manifests/v1")[0], 401,
+                         "the base image is private")
