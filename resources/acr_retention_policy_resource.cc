@@ -69,11 +69,12 @@ void AddArmError(fw::Diagnostics& d, const absl::Status& s, const std::string& s
   d.AddError(summary, detail, Path::Root("registry_id"));
 }
 
-class AcrRetentionPolicyResource : public fw::Resource, public fw::ResourceWithImport {
+class AcrRetentionPolicyResource : public fw::Resource, public fw::ResourceWithImport, public fw::ResourceWithIdentity {
  public:
   AcrRetentionPolicyResource() : schema_(PolicySchema()) {}
   std::string TypeName() const override { return "dcs_acr_retention_policy"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, fw::Diagnostics& d) const override {
     if (auto id = GetString(req.config, "registry_id")) {
@@ -175,6 +176,8 @@ class AcrRetentionPolicyResource : public fw::Resource, public fw::ResourceWithI
   }
 
   schema::Schema schema_;
+  fw::IdentitySchema identity_ = fw::StringIdentity(
+      "registry_id", "The registry's Azure resource id (/subscriptions/…/registries/<name>).");
 };
 
 }  // namespace

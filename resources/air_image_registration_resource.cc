@@ -174,11 +174,13 @@ std::string FailureHint(const std::string& message, bool has_credentials, bool* 
 
 class AirImageRegistrationResource : public fw::Resource,
                                      public fw::ResourceWithModifyPlan,
-                                     public fw::ResourceWithImport {
+                                     public fw::ResourceWithImport,
+                                     public fw::ResourceWithIdentity {
  public:
   AirImageRegistrationResource() : schema_(RegistrationSchema()) {}
   std::string TypeName() const override { return "dcs_air_image_registration"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, fw::Diagnostics& d) const override {
     const cty::Value& scope = req.config.GetAttr("secret_scope");
@@ -310,6 +312,8 @@ class AirImageRegistrationResource : public fw::Resource,
                 fw::ApplyResponse& resp) const;
 
   schema::Schema schema_;
+  fw::IdentitySchema identity_ = fw::StringIdentity(
+      "image_url", "The registered image, as `air register image` takes it (e.g. docker.io/org/trainer:1.4.2).");
 };
 
 void AirImageRegistrationResource::Register(const fw::Context& ctx, const cty::Value& planned,

@@ -101,10 +101,11 @@ void AddClusterApiError(schema::Diagnostics& d, const absl::Status& st, const st
   AddApiError(d, st, summary);
 }
 
-class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport, public fw::ResourceWithIdentity {
  public:
   std::string TypeName() const override { return "dcs_cluster"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
     CheckClusterConfig(req.config, d);
@@ -247,6 +248,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   }
 
   schema::Schema schema_ = ClusterSchema();
+  fw::IdentitySchema identity_ = fw::StringIdentity("cluster_id", "The cluster id, as `clusters/get` takes it.");
 };
 
 }  // namespace

@@ -91,6 +91,15 @@ absl::StatusOr<std::unique_ptr<docker::DockerClient>> ConnectDocker(const framew
   return docker::DockerClient::Connect(*std::move(endpoint), SharedTransport(ctx));
 }
 
+absl::StatusOr<std::optional<docker::BuildkitdEndpoint>> BuildkitdEndpointOf(const framework::Context& ctx) {
+  const ProviderConfig* p = ProviderConfigOf(ctx);
+  const std::string host = p && p->buildkit_host ? *p->buildkit_host : Env("BUILDKIT_HOST");
+  if (host.empty()) return std::optional<docker::BuildkitdEndpoint>();
+  auto e = docker::ParseBuildkitdEndpoint(host, p && p->buildkit_cert_path ? *p->buildkit_cert_path : "");
+  if (!e.ok()) return e.status();
+  return std::optional<docker::BuildkitdEndpoint>(*std::move(e));
+}
+
 absl::StatusOr<std::optional<registry::Credentials>> ResolveRegistryCredentials(
     const framework::Context& ctx, const std::string& host, const ExplicitCredentials& e) {
   if (!e.empty()) {

@@ -16,6 +16,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "clients/docker/buildkitd_client.h"
 #include "clients/docker/docker_client.h"
 #include "clients/registry/reference.h"
 #include "clients/registry/registry_client.h"
@@ -56,6 +57,11 @@ absl::StatusOr<std::unique_ptr<registry::RegistryClient>> NewRegistryClient(
 // X-Registry-Auth for a push to `host` from the same resolution.
 absl::StatusOr<docker::AuthConfig> PushAuth(const framework::Context& ctx, const std::string& host,
                                             const ExplicitCredentials& explicit_creds);
+
+// The standalone buildkitd of the provider block (`buildkit_host`, else
+// BUILDKIT_HOST; `buildkit_cert_path` for mTLS), or nullopt when none is
+// configured. Errors: InvalidArgument / FailedPrecondition from parsing.
+absl::StatusOr<std::optional<docker::BuildkitdEndpoint>> BuildkitdEndpointOf(const framework::Context& ctx);
 
 // A user-facing diagnostic for a Docker / registry failure: the summary names
 // the operation, the detail quotes the error and adds what to do about it

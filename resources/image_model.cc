@@ -1,5 +1,7 @@
 #include "resources/image_model.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "clients/buildcontext/context.h"
 #include "clients/buildcontext/context_hash.h"
@@ -17,13 +19,14 @@ using schema::Mode;
 namespace fw = framework;
 
 constexpr char kDescription[] =
-    "Builds a container image with the Docker Engine (classic builder, `version=1`), pushes it "
-    "to a registry and tracks its digest, so that clusters can be pinned to exactly the image "
-    "that was built.\n\n"
+    "Builds a container image with the Docker Engine (BuildKit through an Engine API session, or "
+    "the classic builder), pushes it to a registry and tracks its digest, so that clusters can be "
+    "pinned to exactly the image that was built.\n\n"
     "* **Rebuilds only when something reaching the build changed.** `context_hash` is computed "
     "at plan from the files that survive `.dockerignore` (paths, modes, contents, symlink targets; "
-    "not mtimes) plus the Dockerfile, `build_args`, `labels`, `target`, `platform`, `network_mode` "
-    "and `triggers`. Editing an ignored file plans nothing.\n"
+    "not mtimes) plus the Dockerfile, `build_args`, `labels`, `target`, `platform`, `network_mode`, "
+    "`triggers`, `builder` (when set) and each `secret`'s id, source and `version` (never its value). "
+    "`cache_from`/`cache_to` are not build inputs. Editing an ignored file plans nothing.\n"
     "* **Drift.** Refresh HEADs the primary tag (the first of `tags`) in the registry: a tag moved "
     "to another digest shows as a change of `digest` and the apply points it back (without a "
     "build when the pushed manifest still exists, else by rebuilding); a deleted tag is re-pushed.\n"
@@ -33,11 +36,27 @@ constexpr char kDescription[] =
     "`retention_deletions` shows at plan what goes. Generic registries expose no push time, so "
     "\"newest\" is the image creation time of each tag's config. A registry deletes a manifest "
     "with all its tags, so a tag that shares its digest with a kept tag is never deleted.\n"
+    "* **Builders.** `builder = \"buildkit\"` opens a BuildKit session on the Engine API "
+    "(`POST /session`) and serves the build its files by file sync, its secrets and registry "
+    "credentials; `builder = \"classic\"` streams a tar to the classic builder. Unset, engines with "
+    "API 1.39 or newer (Docker 18.09+) build with BuildKit and older ones with the classic builder. "
+    "BuildKit brings `RUN --mount=type=cache` (cache mounts are kept by the engine between builds), "
+    "`RUN --mount=type=secret` (see `secret`) and, from Engine 23.0 (API 1.42), heredocs "
+    "(`RUN <<EOF`). A Dockerfile using a feature the chosen builder lacks is refused before the "
+    "build with a diagnostic naming the feature and `builder`. Either way the engine receives "
+    "exactly the files `context_hash` covers.\n"
+    "* **Secrets.** `secret` blocks are served to `RUN --mount=type=secret,id=...` during the "
+    "build only: they never reach the image, the build request, the plan or the logs; `value` is "
+    "write-only. A secret's value is not a build input: change `version` to rebuild with a new "
+    "value.\n"
+    "* **Standalone buildkitd.** With `buildkit_host` in the provider block (unix socket, or "
+    "tcp with mutual TLS) the build runs on that buildkitd with its built-in Dockerfile frontend "
+    "(heredocs, `RUN --mount`), which pushes to the registry itself and imports/exports registry "
+    "caches (`cache_from`, `cache_to`); `builder = \"classic\"` still uses the Docker engine. "
+    "Tested with buildkitd v0.34.2 (rootful, runc, native snapshotter).\n"
     "* **Engines.** Docker Engine API 1.30 to 1.47 (Engine 17.06 and newer; the API version is "
-    "negotiated), over a unix socket or `tcp://` with TLS. Builds use the classic builder "
-    "because BuildKit cannot be driven through the plain API without a gRPC session: "
-    "BuildKit-only Dockerfile features (`RUN --mount`, heredocs, `# syntax=`) are not available. "
-    "Tested with Debian's docker.io 20.10 and distribution (docker-registry) 2.8.\n\n"
+    "negotiated), over a unix socket or `tcp://` with TLS. Tested with Debian's docker.io 20.10 "
+    "(API 1.41: BuildKit with `RUN --mount`, no heredocs) and distribution (docker-registry) 2.8.\n\n"
     "Credentials for the registry: `registry_auth` here, else the provider's `registry_auth` "
     "for that host, else `~/.docker/config.json` (auths, credsStore, credHelpers). Import with "
     "the reference of the primary tag: `registry/repository:tag`.";
@@ -89,6 +108,9 @@ schema::Schema ImageSchema() {
       Attribute{.name = "target", .type = S(), .description = "Multi-stage target to build."},
       Attribute{.name = "platform", .type = S(), .description = "Platform, e.g. `linux/amd64`."},
       Attribute{.name = "network_mode", .type = S(), .description = "Network of `RUN` steps: `default`, `none`, `host`, … ."},
+      Attribute{.name = "builder", .type = S(), .description = "`buildkit` or `classic`. Default: `buildkit` when the engine serves BuildKit sessions (Engine API 1.39, Docker 18.09, or newer), else `classic`. Heredocs need `buildkit` on Engine 23.0 (API 1.42) or newer; `RUN --mount` and `secret` need `buildkit`. Setting it explicitly rebuilds once (it is a build input); leaving it unset keeps existing images.", .validators = {fw::OneOf({"buildkit", "classic"})}},
+      Attribute{.name = "cache_from", .type = cty::Type::List(S()), .description = "Build caches to import, BuildKit only, e.g. `type=registry,ref=registry.example.com/team/app:buildcache` (add `registry.insecure=true` for a plain-HTTP registry). On the Docker engine only the `ref` is used (an image with inline cache, `cachefrom`); a standalone buildkitd (`buildkit_host`) imports registry caches exported by `cache_to`. Not a build input."},
+      Attribute{.name = "cache_to", .type = cty::Type::List(S()), .description = "Build caches to export, e.g. `type=registry,ref=registry.example.com/team/app:buildcache,mode=max`. Needs a standalone buildkitd (`buildkit_host` in the provider block; BuildKit v0.4+): the Engine API's build endpoint cannot export a cache. Not a build input."},
       Attribute{.name = "no_cache", .type = cty::Type::Bool(), .description = "Build without the build cache."},
       Attribute{.name = "pull", .type = cty::Type::Bool(), .description = "Always try to pull newer base images."},
       Attribute{.name = "triggers", .type = MapS, .description = "Arbitrary values whose change forces a rebuild."},
@@ -108,6 +130,14 @@ schema::Schema ImageSchema() {
                               Attribute{.name = "username", .type = S(), .description = "User name."},
                               Attribute{.name = "password", .type = S(), .description = "Password or token. Write-only on clients that support it (Terraform >= 1.11, OpenTofu >= 1.11): never stored in plan or state, and refresh then checks the tag with the provider's `registry_auth` or `~/.docker/config.json`. Older clients keep it in state as a sensitive value.", .sensitive = true, .write_only = true},
                           }, {}, "Credentials for pushing to (and reading from) the registry."), .max_items = 1},
+      schema::NestedBlock{.name = "secret", .nesting = schema::Nesting::kList,
+                          .block = schema::MakeBlock({
+                              Attribute{.name = "id", .type = S(), .mode = Mode::kRequired, .description = "The id `RUN --mount=type=secret,id=<id>` asks for (the file appears at `/run/secrets/<id>` by default)."},
+                              Attribute{.name = "value", .type = S(), .description = "The secret. Write-only on clients that support it (Terraform >= 1.11, OpenTofu >= 1.11): never stored in plan or state. Older clients keep it in state as a sensitive value: use `env` or `file` there. Set exactly one of `value`, `env`, `file`.", .sensitive = true, .write_only = true},
+                              Attribute{.name = "env", .type = S(), .description = "Name of an environment variable of the provider process holding the secret, read at build time."},
+                              Attribute{.name = "file", .type = S(), .description = "Path of a file holding the secret, read at build time."},
+                              Attribute{.name = "version", .type = S(), .description = "A build input standing for the secret's value: the value itself is never hashed or stored, so change `version` to rebuild after rotating a secret the image depends on."},
+                          }, {}, "A build secret served to `RUN --mount=type=secret` (BuildKit only). Its value never reaches the image, state, plan or logs.")},
       schema::NestedBlock{.name = "retention", .nesting = schema::Nesting::kList,
                           .block = schema::MakeBlock({
                               Attribute{.name = "keep_last", .type = cty::Type::Number(), .description = "Keep the N newest tags matching `tag_filter`.", .validators = {fw::IntBetween(0, 100000)}},
@@ -147,6 +177,17 @@ ImageModel ImageModelFrom(const cty::Value& o) {
   m.pull = GetBool(o, "pull").value_or(false);
   m.keep_remotely = GetBool(o, "keep_remotely").value_or(true);
   m.retention_dry_run = GetBool(o, "retention_dry_run").value_or(false);
+  m.builder = GetString(o, "builder").value_or("");
+  m.cache_from = StringList(o, "cache_from");
+  m.cache_to = StringList(o, "cache_to");
+  if (auto blocks = GetKnown(o, "secret")) {
+    for (const auto& b : blocks->Elements()) {
+      if (!b.IsKnown() || b.IsNull()) continue;
+      m.secrets.push_back({GetString(b, "id").value_or(""), GetString(b, "value").value_or(""),
+                           GetString(b, "env").value_or(""), GetString(b, "file").value_or(""),
+                           GetString(b, "version").value_or("")});
+    }
+  }
   if (auto auth = SingleBlock(o, "registry_auth")) {
     m.auth_address = GetString(*auth, "address").value_or("");
     m.credentials.username = GetString(*auth, "username").value_or("");
@@ -166,7 +207,9 @@ ImageModel ImageModelFrom(const cty::Value& o) {
 
 std::vector<std::pair<std::string, std::string>> HashInputs(const ImageModel& m) {
   std::vector<std::pair<std::string, std::string>> in;
-  in.emplace_back("builder", "classic-v1");
+  // Unset keeps the token of the releases before BuildKit, so that existing
+  // images are not rebuilt by a provider upgrade.
+  in.emplace_back("builder", m.builder.empty() ? "classic-v1" : m.builder);
   if (m.dockerfile_inline.empty()) {
     in.emplace_back("dockerfile", m.dockerfile);
   } else {
@@ -178,6 +221,13 @@ std::vector<std::pair<std::string, std::string>> HashInputs(const ImageModel& m)
   in.emplace_back("target", m.target);
   in.emplace_back("platform", m.platform);
   in.emplace_back("network_mode", m.network_mode);
+  std::vector<ImageModel::Secret> secrets = m.secrets;
+  std::sort(secrets.begin(), secrets.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  for (const auto& s : secrets) {
+    // Never the value: only where it comes from and its version knob.
+    const std::string source = !s.env.empty() ? "env:" + s.env : !s.file.empty() ? "file:" + s.file : "value";
+    in.emplace_back("secret:" + s.id, "version=" + s.version + ";source=" + source);
+  }
   return in;
 }
 

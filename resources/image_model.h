@@ -32,6 +32,12 @@ struct ImageModel {
   bool keep_remotely = true;
   bool retention_dry_run = false;
   std::optional<RetentionSpec> retention;
+  std::string builder;  // "buildkit", "classic" or "" (the engine's default)
+  struct Secret {
+    std::string id, value, env, file, version;
+  };
+  std::vector<Secret> secrets;
+  std::vector<std::string> cache_from, cache_to;  // "type=registry,ref=...,..."  // `secret` blocks (value may be absent: write-only)
   ExplicitCredentials credentials;  // registry_auth (the password may be absent: write-only)
   std::string auth_address;         // registry_auth.address ("" = the name's registry)
 

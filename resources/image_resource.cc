@@ -8,7 +8,11 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include <fstream>
+#include <sstream>
+
 #include "clients/buildcontext/git_origin.h"
+#include "clients/docker/dockerfile_scan.h"
 #include "clients/registry/reference.h"
 #include "provider/framework/resource.h"
 #include "provider/log/log.h"
@@ -21,6 +25,7 @@ namespace {
 
 namespace fw = framework;
 using cty::Path;
+using cty::Type;
 using cty::Value;
 
 constexpr char kOciCreated[] = "org.opencontainers.image.created";
@@ -70,11 +75,36 @@ std::optional<RegistrySide> OpenRegistry(const fw::Context& ctx, const ImageMode
   return RegistrySide{ref->domain, ref->path, *std::move(client)};
 }
 
-class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport,
+                      public fw::ResourceWithIdentity {
  public:
   ImageResource() : schema_(ImageSchema()) {}
   std::string TypeName() const override { return "dcs_image"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
+
+  // {name, tag}: the repository and the primary tag, which `id` joins.
+  Value IdentityFromState(const Value& state) const override {
+    const Type t = identity_.ImpliedType();
+    const Value& id = state.GetAttr("id");
+    if (id.IsNull() || !id.IsKnown()) {
+      return Value::Object(t, {{"name", state.GetAttr("name")}, {"tag", id.IsKnown() ? Value::Null(Type::String())
+                                                                                       : Value::Unknown(Type::String())}});
+    }
+    const std::string& joined = id.AsString();
+    const size_t colon = joined.rfind(':');
+    return Value::Object(t, {{"name", Value::String(joined.substr(0, colon))},
+                             {"tag", Value::String(colon == std::string::npos ? "" : joined.substr(colon + 1))}});
+  }
+  absl::StatusOr<std::string> ImportIdFromIdentity(const Value& identity) const override {
+    for (const char* a : {"name", "tag"}) {
+      const Value& v = identity.GetAttr(a);
+      if (v.IsNull() || !v.IsKnown() || v.AsString().empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("the identity needs a non-empty `", a, "`"));
+      }
+    }
+    return absl::StrCat(identity.GetAttr("name").AsString(), ":", identity.GetAttr("tag").AsString());
+  }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, fw::Diagnostics& d) const override {
     const Value& c = req.config;
@@ -96,6 +126,25 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
         if (!t.IsNull() && !registry::ValidTag(t.AsString())) {
           d.AddError("Invalid tag", absl::StrCat("\"", t.AsString(), "\" is not a valid tag: up to 128 of [A-Za-z0-9_.-], not starting with '.' or '-'."),
                      Path::Root("tags").Index(static_cast<int64_t>(i)));
+        }
+      }
+    }
+    if (auto secrets = GetKnown(c, "secret")) {
+      std::set<std::string> ids;
+      for (size_t i = 0; i < secrets->Elements().size(); ++i) {
+        const Value& b = secrets->Elements()[i];
+        if (!b.IsKnown() || b.IsNull()) continue;
+        const Path at = Path::Root("secret").Index(static_cast<int64_t>(i));
+        if (auto id = GetString(b, "id"); id && !ids.insert(*id).second) {
+          d.AddError("Duplicate secret id", absl::StrCat("Two `secret` blocks have the id \"", *id, "\"."), at.Attr("id"));
+        }
+        if (!b.GetAttr("value").IsKnown() || !b.GetAttr("env").IsKnown() || !b.GetAttr("file").IsKnown()) continue;
+        const int sources = !b.GetAttr("value").IsNull() + !b.GetAttr("env").IsNull() + !b.GetAttr("file").IsNull();
+        if (sources != 1) {
+          d.AddError("Secret needs exactly one source",
+                     "Set exactly one of `value` (write-only), `env` (an environment variable of the provider) or "
+                     "`file` (a file read at build time).",
+                     at);
         }
       }
     }
@@ -248,9 +297,20 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
 
   static bool HashInputsKnown(const Value& config) {
     for (const char* k : {"context", "dockerfile", "dockerfile_inline", "build_args", "labels", "triggers",
-                          "target", "platform", "network_mode"}) {
+                          "target", "platform", "network_mode", "builder"}) {
       const Value& v = config.GetAttr(k);
       if (!v.IsWhollyKnown()) return false;
+    }
+    // A secret's value is no build input (it may stay unknown).
+    const Value& secrets = config.GetAttr("secret");
+    if (!secrets.IsKnown()) return false;
+    if (!secrets.IsNull()) {
+      for (const auto& b : secrets.Elements()) {
+        if (!b.IsKnown()) return false;
+        for (const char* k : {"id", "env", "file", "version"}) {
+          if (!b.GetAttr(k).IsKnown()) return false;
+        }
+      }
     }
     return true;
   }
@@ -302,6 +362,19 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
 
   static bool BuildAndPush(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
                            std::map<std::string, Value>& set, fw::Diagnostics& d) {
+    auto buildkitd = BuildkitdEndpointOf(ctx);
+    if (!buildkitd.ok()) {
+      AddContainerError(d, buildkitd.status(), "Invalid buildkit_host", std::nullopt);
+      return false;
+    }
+    if (*buildkitd && m.builder != "classic") return BuildOnBuildkitd(ctx, m, r, **buildkitd, set, d);
+    if (!m.cache_to.empty()) {
+      d.AddError("cache_to needs a standalone buildkitd",
+                 "The Docker Engine API's build endpoint cannot export a build cache. Set `buildkit_host` in the "
+                 "provider block (a buildkitd, BuildKit v0.4 or newer) or remove `cache_to`.",
+                 Path::Root("cache_to"));
+      return false;
+    }
     auto docker = ConnectDocker(ctx);
     if (!docker.ok()) {
       const bool tls = docker.status().code() == absl::StatusCode::kFailedPrecondition &&
@@ -331,20 +404,46 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     o.network_mode = m.network_mode;
     o.no_cache = m.no_cache;
     o.pull = m.pull;
+    for (size_t i = 0; i < m.cache_from.size(); ++i) {
+      auto spec = docker::ParseCacheSpec(m.cache_from[i]);
+      if (!spec.ok()) {
+        d.AddError("Invalid cache_from entry", std::string(spec.status().message()),
+                   Path::Root("cache_from").Index(static_cast<int64_t>(i)));
+        return false;
+      }
+      if (spec->attrs.count("ref")) o.cache_from.push_back(spec->attrs.at("ref"));
+    }
     auto auth = PushAuth(ctx, r.host, m.credentials);
     if (!auth.ok()) {
       AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
       return false;
     }
     o.registry_auths.push_back(*auth);
-    log::Info("dcs_image: building", {{"image", m.name}, {"context", m.context}});
+    if (!ChooseBuilder(**docker, m, o, d) || !ResolveSecrets(m, o, d)) return false;
+    o.stop = ctx.stop.get();
+    log::Info("dcs_image: building", {{"image", m.name}, {"context", m.context},
+                                      {"builder", o.builder == docker::Builder::kBuildKit ? "buildkit" : "classic"}});
     auto built = (*docker)->Build(o);
     if (!built.ok()) {
-      const bool step_failed = built.status().code() == absl::StatusCode::kAborted;
-      AddContainerError(d, built.status(), step_failed ? "Image build failed" : "Cannot build the image",
-                        Path::Root(m.dockerfile_inline.empty() ? "context" : "dockerfile_inline"),
-                        m.credentials.password);
+      const absl::StatusCode code = built.status().code();
+      if (code == absl::StatusCode::kFailedPrecondition && o.builder == docker::Builder::kBuildKit &&
+          absl::StrContains(built.status().message(), "BuildKit")) {
+        d.AddError("The Docker engine cannot build with BuildKit",
+                   absl::StrCat(built.status().message(), "\n\nSet `builder = \"classic\"` (without `RUN --mount`, ",
+                                "`secret` and heredocs), or point `docker_host` at an engine with BuildKit (API 1.39+)."),
+                   Path::Root("builder"));
+        return false;
+      }
+      const bool step_failed = code == absl::StatusCode::kAborted;
+      AddContainerError(d, built.status(),
+                        code == absl::StatusCode::kCancelled ? "Image build stopped"
+                        : step_failed                        ? "Image build failed"
+                                                             : "Cannot build the image",
+                        DockerfilePath(m), m.credentials.password);
       return false;
+    }
+    for (const std::string& step : built->completed_steps) {
+      log::Debug("dcs_image: build step", {{"image", m.name}, {"step", step}});
     }
     for (const auto& tag : m.tags) {
       auto pushed = (*docker)->Push(m.name, tag, *auth);
@@ -364,6 +463,215 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     set["digest"] = Value::String(head->digest);
     set["repo_digest"] = Value::String(m.name + "@" + head->digest);
     set["pushed_at"] = Value::String(now);
+    return true;
+  }
+
+  static bool IsLoopback(const std::string& host) {
+    return absl::StartsWith(host, "127.") || absl::StartsWith(host, "localhost") || absl::StartsWith(host, "[::1]");
+  }
+
+  // Builds and pushes on a standalone buildkitd; the registry's HEAD digest
+  // is still the one recorded.
+  static bool BuildOnBuildkitd(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
+                               const docker::BuildkitdEndpoint& endpoint, std::map<std::string, Value>& set,
+                               fw::Diagnostics& d) {
+    const docker::DockerfileFeatures f = docker::ScanDockerfile(DockerfileText(m));
+    if (!CheckSecretMounts(m, f, d)) return false;
+    docker::BuildkitdBuild b;
+    docker::BuildOptions& o = b.options;
+    o.context_dir = m.context;
+    o.dockerfile = m.dockerfile;
+    o.dockerfile_inline = m.dockerfile_inline;
+    for (const auto& t : m.tags) o.tags.push_back(m.name + ":" + t);
+    o.build_args = m.build_args;
+    o.labels = m.labels;
+    const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
+    if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
+    const buildcontext::GitOrigin origin = buildcontext::FindGitOrigin(m.context);
+    if (!origin.revision.empty() && !o.labels.count(kOciRevision)) o.labels[kOciRevision] = origin.revision;
+    if (!origin.source.empty() && !o.labels.count(kOciSource)) o.labels[kOciSource] = origin.source;
+    o.target = m.target;
+    o.platform = m.platform;
+    o.network_mode = m.network_mode;
+    o.no_cache = m.no_cache;
+    o.pull = m.pull;
+    for (const auto* list : {&m.cache_from, &m.cache_to}) {
+      const char* attr = list == &m.cache_from ? "cache_from" : "cache_to";
+      for (size_t i = 0; i < list->size(); ++i) {
+        auto spec = docker::ParseCacheSpec((*list)[i]);
+        if (!spec.ok()) {
+          d.AddError(absl::StrCat("Invalid ", attr, " entry"), std::string(spec.status().message()),
+                     Path::Root(attr).Index(static_cast<int64_t>(i)));
+          return false;
+        }
+        (list == &m.cache_from ? b.cache_from : b.cache_to).push_back(*spec);
+      }
+    }
+    b.insecure_registry = IsLoopback(r.host);
+    auto auth = PushAuth(ctx, r.host, m.credentials);
+    if (!auth.ok()) {
+      AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
+      return false;
+    }
+    if (auth->server_address.empty()) auth->server_address = r.host;
+    o.registry_auths.push_back(*auth);
+    if (!ResolveSecrets(m, o, d)) return false;
+    o.stop = ctx.stop.get();
+    auto client = docker::BuildkitdClient::Connect(endpoint, std::chrono::seconds(30));
+    if (!client.ok()) {
+      AddContainerError(d, client.status(), "Cannot reach buildkitd", std::nullopt);
+      return false;
+    }
+    log::Info("dcs_image: building on buildkitd", {{"image", m.name}, {"buildkitd", endpoint.description}});
+    auto built = (*client)->Build(b);
+    if (!built.ok()) {
+      const absl::StatusCode code = built.status().code();
+      AddContainerError(d, built.status(),
+                        code == absl::StatusCode::kCancelled ? "Image build stopped"
+                        : code == absl::StatusCode::kAborted ? "Image build failed"
+                                                             : "Cannot build the image on buildkitd",
+                        DockerfilePath(m), m.credentials.password);
+      return false;
+    }
+    auto head = r.client->HeadManifest(r.repo, m.tags.front());
+    if (!head.ok()) {
+      AddContainerError(d, head.status(), "Pushed image not found in the registry", Path::Root("tags").Index(0),
+                        m.credentials.password);
+      return false;
+    }
+    if (head->digest != built->digest) {
+      d.AddError("The registry does not hold what buildkitd pushed",
+                 absl::StrCat("buildkitd reported ", built->digest, " for ", m.name, ":", m.tags.front(),
+                              " but the registry answers ", head->digest, ". Another push to the same tag raced this one?"),
+                 Path::Root("tags").Index(0));
+      return false;
+    }
+    set["image_id"] = Value::String(built->config_digest);
+    set["digest"] = Value::String(head->digest);
+    set["repo_digest"] = Value::String(m.name + "@" + head->digest);
+    set["pushed_at"] = Value::String(now);
+    return true;
+  }
+
+  static bool CheckSecretMounts(const ImageModel& m, const docker::DockerfileFeatures& f, fw::Diagnostics& d) {
+    for (const auto& mount : f.secret_mounts) {
+      const bool configured = std::any_of(m.secrets.begin(), m.secrets.end(),
+                                          [&](const ImageModel::Secret& s) { return s.id == mount.id; });
+      if (!configured && mount.required) {
+        d.AddError("Dockerfile secret not configured",
+                   absl::StrCat("Line ", mount.line, " mounts the secret \"", mount.id, "\", but no `secret` block has ",
+                                "that id. Add `secret { id = \"", mount.id, "\" ... }` (with `value`, `env` or `file`), ",
+                                "or mark the mount `required=false` if the build copes without it."),
+                   Path::Root("secret"));
+        return false;
+      }
+    }
+    return true;
+  }
+
+  static Path DockerfilePath(const ImageModel& m) {
+    return Path::Root(m.dockerfile_inline.empty() ? "context" : "dockerfile_inline");
+  }
+
+  // The Dockerfile text, for the feature checks ("" when unreadable: the
+  // build then reports it).
+  static std::string DockerfileText(const ImageModel& m) {
+    if (!m.dockerfile_inline.empty()) return m.dockerfile_inline;
+    std::ifstream f(m.context + "/" + m.dockerfile, std::ios::binary);
+    std::ostringstream text;
+    text << f.rdbuf();
+    return text.str();
+  }
+
+  // Picks the builder and refuses Dockerfile features it lacks, on the
+  // attribute that decides.
+  static bool ChooseBuilder(const docker::DockerClient& docker, const ImageModel& m, docker::BuildOptions& o,
+                            fw::Diagnostics& d) {
+    const std::string engine = absl::StrCat("the engine (Engine API ", docker.api_version(), ")");
+    if (m.builder == "classic") {
+      o.builder = docker::Builder::kClassic;
+    } else if (m.builder == "buildkit") {
+      if (!docker.SupportsBuildKit()) {
+        d.AddError("The Docker engine cannot build with BuildKit",
+                   absl::StrCat(engine, " has no BuildKit session support; it needs Engine API ",
+                                docker::kMinBuildKitApiVersion, " (Docker 18.09) or newer. Set `builder = \"classic\"` ",
+                                "or point `docker_host` at a newer engine."),
+                   Path::Root("builder"));
+        return false;
+      }
+      o.builder = docker::Builder::kBuildKit;
+    } else {
+      o.builder = docker.DefaultBuilder();
+    }
+    const bool buildkit = o.builder == docker::Builder::kBuildKit;
+    const std::string chosen = m.builder.empty()
+                                   ? absl::StrCat("`builder` is unset, so ", engine, " chose the ",
+                                                  buildkit ? "BuildKit" : "classic", " builder")
+                                   : absl::StrCat("`builder = \"", m.builder, "\"`");
+    const docker::DockerfileFeatures f = docker::ScanDockerfile(DockerfileText(m));
+    const Path df = Path::Root(m.dockerfile_inline.empty() ? "dockerfile" : "dockerfile_inline");
+    if (f.heredoc_line > 0 && !f.syntax_directive &&
+        (!buildkit || docker::CompareApiVersions(docker.api_version(), docker::kMinHeredocApiVersion) < 0)) {
+      d.AddError("Dockerfile heredocs are not supported by this builder",
+                 absl::StrCat("Line ", f.heredoc_line, " uses a heredoc (`<<WORD`). ", chosen, ". ",
+                              buildkit ? absl::StrCat("The Dockerfile frontend built into ", engine,
+                                                      " predates heredocs (they need Engine 23.0, API ",
+                                                      docker::kMinHeredocApiVersion, ", or a standalone buildkitd).")
+                                       : "The classic builder has no heredocs.",
+                              " Write the script into a file of the context and COPY it, or build with "
+                              "`builder = \"buildkit\"` on an engine that supports heredocs."),
+                 buildkit ? df : Path::Root("builder"));
+      return false;
+    }
+    if (!buildkit && f.mount_line > 0) {
+      d.AddError("RUN --mount needs BuildKit",
+                 absl::StrCat("Line ", f.mount_line, " uses `RUN --mount`, which the classic builder does not have. ",
+                              chosen, ". Set `builder = \"buildkit\"` (Engine API ", docker::kMinBuildKitApiVersion,
+                              "+)."),
+                 Path::Root("builder"));
+      return false;
+    }
+    if (!buildkit && !m.secrets.empty()) {
+      d.AddError("Build secrets need BuildKit",
+                 absl::StrCat("`secret` blocks are served to `RUN --mount=type=secret`, which only BuildKit has. ", chosen,
+                              ". Set `builder = \"buildkit\"` or remove the `secret` blocks."),
+                 Path::Root("builder"));
+      return false;
+    }
+    return CheckSecretMounts(m, f, d);
+  }
+
+  // Reads each secret from its source into o.secrets.
+  static bool ResolveSecrets(const ImageModel& m, docker::BuildOptions& o, fw::Diagnostics& d) {
+    for (size_t i = 0; i < m.secrets.size(); ++i) {
+      const ImageModel::Secret& s = m.secrets[i];
+      const Path at = Path::Root("secret").Index(static_cast<int64_t>(i));
+      std::string value;
+      if (!s.env.empty()) {
+        const char* v = std::getenv(s.env.c_str());
+        if (v == nullptr) {
+          d.AddError("Secret environment variable not set",
+                     absl::StrCat("The provider process has no environment variable ", s.env, " for secret \"", s.id,
+                                  "\". Export it before running the client."),
+                     at.Attr("env"));
+          return false;
+        }
+        value = v;
+      } else if (!s.file.empty()) {
+        std::ifstream f(s.file, std::ios::binary);
+        std::ostringstream text;
+        if (!f || !(text << f.rdbuf())) {
+          d.AddError("Cannot read the secret file",
+                     absl::StrCat("Secret \"", s.id, "\": cannot read ", s.file, "."), at.Attr("file"));
+          return false;
+        }
+        value = text.str();
+      } else {
+        value = s.value;  // write-only: present in the config of this apply
+      }
+      log::RegisterSecret(value);
+      o.secrets[s.id] = value;
+    }
     return true;
   }
 
@@ -399,6 +707,12 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
   }
 
   schema::Schema schema_;
+  fw::IdentitySchema identity_{
+      0,
+      {fw::IdentityAttribute{.name = "name", .type = Type::String(), .required_for_import = true,
+                             .description = "The repository, e.g. `127.0.0.1:5000/team/app`."},
+       fw::IdentityAttribute{.name = "tag", .type = Type::String(), .required_for_import = true,
+                             .description = "The primary tag (the first of `tags`)."}}};
 };
 
 }  // namespace

@@ -142,10 +142,11 @@ bool IsGone(const absl::StatusOr<InstancePoolInfo>& info) {
   return info->state.value_or("") == "DELETED";
 }
 
-class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport, public fw::ResourceWithIdentity {
  public:
   std::string TypeName() const override { return "dcs_instance_pool"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
     auto lo = GetInt(req.config, "min_idle_instances"), hi = GetInt(req.config, "max_capacity");
@@ -266,6 +267,7 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
   }
 
   schema::Schema schema_ = PoolSchema();
+  fw::IdentitySchema identity_ = fw::StringIdentity("instance_pool_id", "The pool id, as `instance-pools/get` takes it.");
 };
 
 }  // namespace

@@ -17,6 +17,8 @@ void AddContainerSettings(schema::Schema& s) {
   const cty::Type S = cty::Type::String();
   auto& a = s.block.attributes;
   a.push_back(Attribute{.name = "docker_host", .type = S, .description = "Docker Engine endpoint for `dcs_image` builds: `unix:///path/docker.sock` or `tcp://host:port`. Environment: `DOCKER_HOST` (default `unix:///var/run/docker.sock`)."});
+  a.push_back(Attribute{.name = "buildkit_host", .type = S, .description = "A standalone buildkitd for `dcs_image` builds (shared build fleets): `unix:///path/buildkitd.sock` or `tcp://host:port` (mutual TLS with `buildkit_cert_path`). When set, images whose `builder` is not `classic` are built and pushed by that buildkitd (its built-in Dockerfile frontend: heredocs, `RUN --mount`, registry cache with `cache_from`/`cache_to`) instead of the Docker engine. Environment: `BUILDKIT_HOST`."});
+  a.push_back(Attribute{.name = "buildkit_cert_path", .type = S, .description = "Directory with `ca.pem` (the CA of buildkitd's certificate), `cert.pem` and `key.pem` (the client certificate buildkitd's `--tlscacert` trusts) for a `tcp://` `buildkit_host`."});
   a.push_back(Attribute{.name = "docker_cert_path", .type = S, .description = "Directory with `ca.pem`, `cert.pem` and `key.pem` for a TLS `tcp://` Docker host. Environment: `DOCKER_CERT_PATH`."});
   a.push_back(Attribute{.name = "docker_tls_verify", .type = cty::Type::Bool(), .description = "Use TLS and verify the Docker host against `ca.pem`. Environment: `DOCKER_TLS_VERIFY`."});
   a.push_back(Attribute{.name = "azure_resource_manager_endpoint", .type = S, .description = "Azure Resource Manager URL for `dcs_acr_retention_policy` (default `https://management.azure.com`). Environment: `ARM_RESOURCE_MANAGER_ENDPOINT`."});
@@ -38,6 +40,8 @@ void AddContainerSettings(schema::Schema& s) {
 void ConfigureContainerSettings(const cty::Value& c, ProviderConfig& config) {
   config.docker_host = GetString(c, "docker_host");
   config.docker_cert_path = GetString(c, "docker_cert_path");
+  config.buildkit_host = GetString(c, "buildkit_host");
+  config.buildkit_cert_path = GetString(c, "buildkit_cert_path");
   config.docker_tls_verify = GetBool(c, "docker_tls_verify");
   config.azure_resource_manager_endpoint = GetString(c, "azure_resource_manager_endpoint");
   config.azure_authority_host = GetString(c, "azure_authority_host");

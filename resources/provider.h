@@ -40,6 +40,7 @@ struct ProviderConfig {
   // dcs_acr_retention_policy). Unset = the environment (DOCKER_*, ARM_*,
   // ~/.docker/config.json) decides when a resource needs them.
   std::optional<std::string> docker_host, docker_cert_path;
+  std::optional<std::string> buildkit_host, buildkit_cert_path;  // standalone buildkitd
   std::optional<bool> docker_tls_verify;
   struct RegistryCredential {
     std::string address;  // registry host[:port]

@@ -168,10 +168,12 @@ StringMap RestoreFrom(const std::string& private_data) {
   return out;
 }
 
-class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport {
+class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport,
+                              public fw::ResourceWithIdentity {
  public:
   std::string TypeName() const override { return "dcs_workspace_conf"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
     auto custom = GetKnown(req.config, "custom_config");
@@ -328,6 +330,9 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
   }
 
   schema::Schema schema_ = WorkspaceConfSchema();
+  // The workspace's configuration is one object: its identity is the fixed
+  // id; import by identity takes enable_dcs, and custom keys come from config.
+  fw::IdentitySchema identity_ = fw::StringIdentity("id", "Always `workspace_conf`.");
 };
 
 }  // namespace

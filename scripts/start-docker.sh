@@ -55,9 +55,17 @@ install_if_missing() {
 
 start() {
   install_if_missing
-  if running && ping_ok; then
-    echo "DOCKER_HOST=unix://$SOCK"
-    return
+  # A running daemon can be slow to answer on a loaded machine: give it 30 s
+  # before treating it as hung (restarting it would break whoever uses it).
+  if running; then
+    for _ in $(seq 1 30); do
+      if ping_ok; then
+        echo "DOCKER_HOST=unix://$SOCK"
+        return
+      fi
+      running || break
+      sleep 1
+    done
   fi
   running && stop
   mkdir -p "$DATA_ROOT" "$EXEC_ROOT"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The test command: installs what is missing, builds the provider, the
-# emulator and the pinned OpenTofu/Terraform clients, then runs every test
+# emulator, the pinned OpenTofu/Terraform clients and buildkitd, then runs every test
 # (unit and acceptance) with ctest. Works on a fresh machine with no stdin.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -8,6 +8,7 @@ build=${DCS_BUILD_DIR:-$repo/build}
 
 bash "$repo/scripts/install-deps.sh"
 bash "$repo/scripts/build-clients.sh"
+bash "$repo/scripts/build-buildkitd.sh"
 bash "$repo/scripts/build.sh"
 cd "$build"
 ctest --output-on-failure --timeout 1200 -j "${DCS_TEST_JOBS:-2}" "$@"

@@ -2,6 +2,9 @@
 
 #include <sys/stat.h>
 
+#include <fstream>
+#include <sstream>
+
 #include "absl/strings/ascii.h"
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
@@ -9,6 +12,8 @@
 #include "clients/buildcontext/context.h"
 #include "clients/http/status_macros.h"
 #include "clients/buildcontext/tar_stream.h"
+#include "clients/docker/buildkit_status.h"
+#include "clients/docker/filesync.h"
 #include "clients/docker/progress_stream.h"
 #include "provider/log/log.h"
 
@@ -110,10 +115,36 @@ std::string BuildQuery(const BuildOptions& o) {
   if (!o.network_mode.empty()) AddParam(q, "networkmode", o.network_mode);
   if (o.no_cache) AddParam(q, "nocache", "1");
   if (o.pull) AddParam(q, "pull", "1");
+  if (!o.cache_from.empty()) AddParam(q, "cachefrom", nlohmann::json(o.cache_from).dump());
   AddParam(q, "rm", "1");
   AddParam(q, "forcerm", "1");
   AddParam(q, "version", "1");
   return q;
+}
+
+std::string BuildKitQuery(const BuildOptions& o, const std::string& session_id) {
+  std::string q;
+  for (const std::string& t : o.tags) AddParam(q, "t", t);
+  AddParam(q, "dockerfile", kSyncedDockerfile);
+  if (!o.build_args.empty()) AddParam(q, "buildargs", JsonMap(o.build_args));
+  if (!o.labels.empty()) AddParam(q, "labels", JsonMap(o.labels));
+  if (!o.target.empty()) AddParam(q, "target", o.target);
+  if (!o.platform.empty()) AddParam(q, "platform", o.platform);
+  if (!o.network_mode.empty()) AddParam(q, "networkmode", o.network_mode);
+  if (o.no_cache) AddParam(q, "nocache", "1");
+  if (o.pull) AddParam(q, "pull", "1");
+  if (!o.cache_from.empty()) AddParam(q, "cachefrom", nlohmann::json(o.cache_from).dump());
+  AddParam(q, "version", "2");
+  AddParam(q, "session", session_id);
+  AddParam(q, "remote", "client-session");
+  return q;
+}
+
+std::string BaseName(const std::string& path) {
+  std::string p = path;
+  while (p.size() > 1 && p.back() == '/') p.pop_back();
+  auto slash = p.rfind('/');
+  return slash == std::string::npos ? p : p.substr(slash + 1);
 }
 
 // Collects a streamed body: feeds the parser and keeps the first bytes for
@@ -258,7 +289,113 @@ absl::Status DockerClient::Negotiate() {
   return absl::OkStatus();
 }
 
+absl::StatusOr<SessionOptions> BuildKitSessionOptions(const BuildOptions& o) {
+  const bool inline_df = !o.dockerfile_inline.empty();
+  DCS_ASSIGN_OR_RETURN(
+      buildcontext::Context ctx,
+      buildcontext::ListContext({o.context_dir, inline_df ? kInlineDockerfileName : o.dockerfile,
+                                 /*dockerfile_in_context=*/!inline_df}));
+  std::string dockerfile = o.dockerfile_inline;
+  if (!inline_df) {
+    const std::string path = o.context_dir + "/" + buildcontext::CleanPath(o.dockerfile);
+    std::ifstream f(path, std::ios::binary);
+    std::ostringstream text;
+    if (!f || !(text << f.rdbuf())) return absl::NotFoundError(absl::StrCat("cannot read the Dockerfile ", path));
+    dockerfile = text.str();
+  }
+  SessionOptions so;
+  so.name = BaseName(o.context_dir);
+  so.shared_key = absl::StrCat("dcs-", std::hash<std::string>{}(o.context_dir));
+  so.dirs["context"] = filesync::ContextDir(o.context_dir, std::move(ctx.entries));
+  so.dirs["dockerfile"] = filesync::SingleFileDir(kSyncedDockerfile, std::move(dockerfile));
+  so.secrets = o.secrets;
+  for (const auto& [id, value] : o.secrets) dcs::log::RegisterSecret(value);
+  for (const AuthConfig& a : o.registry_auths) {
+    dcs::log::RegisterSecret(a.password);
+    dcs::log::RegisterSecret(a.identity_token);
+    // An identity (refresh) token travels as the secret with no user name.
+    so.credentials.push_back({a.server_address, a.identity_token.empty()
+                                                    ? std::make_pair(a.username, a.password)
+                                                    : std::make_pair(std::string(), a.identity_token)});
+  }
+  so.stop = o.stop;
+  return so;
+}
+
+bool DockerClient::SupportsBuildKit() const {
+  return CompareApiVersions(api_version_, kMinBuildKitApiVersion) >= 0;
+}
+
+Builder DockerClient::DefaultBuilder() const {
+  return SupportsBuildKit() ? Builder::kBuildKit : Builder::kClassic;
+}
+
+absl::StatusOr<BuildResult> DockerClient::BuildWithBuildKit(const BuildOptions& o) const {
+  if (!SupportsBuildKit()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the Docker engine at ", endpoint_.description, " speaks Engine API ", api_version_,
+        ", which has no BuildKit session support (API ", kMinBuildKitApiVersion, ", Engine 18.09, is the minimum)"));
+  }
+  DCS_ASSIGN_OR_RETURN(SessionOptions so, BuildKitSessionOptions(o));
+  DCS_ASSIGN_OR_RETURN(std::unique_ptr<BuildSession> session, BuildSession::Open(endpoint_, api_version_, std::move(so)));
+
+  BuildOptions effective = o;
+  if (o.network_mode.empty()) {
+    // BuildKit's default network is the engine's "bridge"; an engine started
+    // without one (dockerd --bridge=none) fails every RUN with "network
+    // bridge not found", while the classic builder runs such steps without a
+    // network. Do the same here.
+    auto bridge = Send(NewRequest("GET", "/networks/bridge"));
+    if (bridge.ok() && bridge->status == 404) {
+      effective.network_mode = "none";
+      dcs::log::Info("docker build: the engine has no bridge network; RUN steps get no network",
+                     {{"@module", "docker"}});
+    }
+  }
+  http::Request req = NewRequest("POST", "/build" + BuildKitQuery(effective, session->id()));
+  req.timeout = o.timeout;
+  BuildKitStream stream;
+  StreamSink sink{JsonLineSplitter([&](const nlohmann::json& m) { stream.OnMessage(m); })};
+  req.on_body = [&](std::string_view chunk) { return !(o.stop && o.stop->load()) && sink(chunk); };
+  req.cancel = o.stop;
+  auto resp = Send(req);
+  const bool engine_closed = session->closed_by_engine();
+  session->Close();
+  BuildResult result;
+  result.session = session->log();
+  if (o.stop && o.stop->load()) return absl::CancelledError("docker build: stopped (the provider was asked to stop)");
+  if (!resp.ok()) return resp.status();
+  if (resp->status != 200) {
+    http::Response err = *resp;
+    if (err.body.empty()) err.body = sink.head;
+    return EngineError(err, "docker build");
+  }
+  sink.Complete(*resp);
+  absl::Status s = stream.Result();
+  if (!s.ok()) {
+    std::string msg(s.message());
+    for (const auto& [id, value] : o.secrets) msg = Scrub(msg, value);
+    if (engine_closed) {
+      absl::StrAppend(&msg, "\nThe BuildKit session (the connection on which the provider serves the build its "
+                            "files, secrets and credentials) was closed by the engine, or by something between "
+                            "the provider and the engine, before the build finished. Retry; if it recurs, check "
+                            "proxies or load balancers that cut upgraded (h2c) connections.");
+    }
+    for (const std::string& e : result.session.errors) absl::StrAppend(&msg, "\nfile sync: ", e);
+    return absl::Status(s.code(), msg);
+  }
+  result.image_id = stream.image_id();
+  result.output = stream.output();
+  result.completed_steps = stream.completed();
+  if (result.image_id.rfind("sha256:", 0) != 0) {
+    DCS_ASSIGN_OR_RETURN(ImageInfo info, Inspect(result.image_id));
+    result.image_id = info.id;
+  }
+  return result;
+}
+
 absl::StatusOr<BuildResult> DockerClient::Build(const BuildOptions& o) const {
+  if (o.builder == Builder::kBuildKit) return BuildWithBuildKit(o);
   const bool inline_df = !o.dockerfile_inline.empty();
   DCS_ASSIGN_OR_RETURN(
       buildcontext::Context ctx,
@@ -285,8 +422,10 @@ absl::StatusOr<BuildResult> DockerClient::Build(const BuildOptions& o) const {
   req.read_body = [tar](char* buf, size_t n) { return tar->Read(buf, n); };
   BuildStream stream;
   StreamSink sink{JsonLineSplitter([&](const nlohmann::json& m) { stream.OnMessage(m); })};
-  req.on_body = [&](std::string_view chunk) { return sink(chunk); };
+  req.on_body = [&](std::string_view chunk) { return !(o.stop && o.stop->load()) && sink(chunk); };
+  req.cancel = o.stop;
   auto resp = Send(req);
+  if (o.stop && o.stop->load()) return absl::CancelledError("docker build: stopped (the provider was asked to stop)");
   if (!tar->status().ok()) return tar->status();
   if (!resp.ok()) return resp.status();
   if (resp->status != 200) {

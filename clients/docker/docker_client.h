@@ -1,8 +1,6 @@
-// A Docker Engine API client: version negotiation, classic-builder builds
-// from a streamed context, tag, inspect, push and remove.
-//
-// Builds use the classic builder (version=1): it is the only builder a plain
-// HTTP client can drive without a BuildKit gRPC session (see README.md).
+// A Docker Engine API client: version negotiation, builds (BuildKit through
+// a session, or the classic builder from a streamed context), tag, inspect,
+// push and remove. See README.md.
 //
 // Thread-safety: after Connect, all methods are const and may run
 // concurrently.
@@ -19,6 +17,7 @@
 
 #include "absl/status/statusor.h"
 #include "clients/docker/endpoint.h"
+#include "clients/docker/session.h"
 #include "clients/http/http.h"
 
 namespace dcs::docker {
@@ -27,6 +26,14 @@ namespace dcs::docker {
 // lower. Oldest accepted: 1.30 (classic builder aux image id).
 inline constexpr char kMaxApiVersion[] = "1.47";
 inline constexpr char kMinApiVersion[] = "1.30";
+// Oldest API version whose engine serves BuildKit sessions (POST /session
+// without experimental mode, /build?version=2): Engine 18.09.
+inline constexpr char kMinBuildKitApiVersion[] = "1.39";
+// Oldest API version whose embedded Dockerfile frontend understands heredocs
+// (Engine 23.0, Dockerfile syntax 1.4).
+inline constexpr char kMinHeredocApiVersion[] = "1.42";
+
+enum class Builder { kClassic, kBuildKit };
 
 // Registry credentials as the Engine expects them (X-Registry-Auth,
 // X-Registry-Config).
@@ -59,12 +66,23 @@ struct BuildOptions {
   bool pull = false;
   std::vector<AuthConfig> registry_auths;  // for private base images
   std::chrono::milliseconds timeout{std::chrono::hours(1)};
+  Builder builder = Builder::kClassic;
+  // BuildKit only: RUN --mount=type=secret values by id (served through the
+  // session, never sent in the build request).
+  std::map<std::string, std::string> secrets;
+  // Images whose cache the build may use (`cachefrom`).
+  std::vector<std::string> cache_from;
+  // When set and true, the build is abandoned (the connection is dropped,
+  // which cancels it in the engine).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 struct BuildResult {
   std::string image_id;             // "sha256:..."
   std::vector<std::string> output;  // every output line
-  uint64_t context_bytes = 0;       // tar bytes sent
+  uint64_t context_bytes = 0;       // tar bytes sent (classic) / file bytes synced (BuildKit)
+  std::vector<std::string> completed_steps;  // BuildKit: step names, "CACHED " prefixed when cached
+  SessionLog session;                        // BuildKit: what the builder asked for
 };
 
 struct ImageInfo {
@@ -90,11 +108,20 @@ class DockerClient {
       Endpoint endpoint, std::shared_ptr<http::Transport> transport);
 
   const std::string& api_version() const { return api_version_; }
+  // Whether the engine's API version serves BuildKit sessions.
+  bool SupportsBuildKit() const;
+  // The builder used when the configuration does not choose: BuildKit where
+  // the engine serves it, else classic.
+  Builder DefaultBuilder() const;
 
   // Streams the filtered context as tar and builds. Each step is logged at
   // INFO. Errors: Aborted naming the failing step with its last 30 output
   // lines; InvalidArgument/NotFound from the context; the daemon's message
   // for a non-200 answer.
+  // With Builder::kBuildKit: opens a BuildKit session (context and
+  // Dockerfile by file sync, secrets, credentials) and builds with
+  // version=2; errors as above, plus FailedPrecondition when the engine
+  // refuses the session.
   absl::StatusOr<BuildResult> Build(const BuildOptions& options) const;
 
   // POST /images/{source}/tag. Errors: NotFound when source does not exist.
@@ -119,6 +146,7 @@ class DockerClient {
   http::Request NewRequest(const std::string& method, const std::string& path) const;
   absl::StatusOr<http::Response> Send(const http::Request& request) const;
   absl::Status Negotiate();
+  absl::StatusOr<BuildResult> BuildWithBuildKit(const BuildOptions& options) const;
 
   Endpoint endpoint_;
   std::shared_ptr<http::Transport> transport_;
@@ -127,6 +155,14 @@ class DockerClient {
   // daemon problem, not a TLS set-up one.
   mutable std::atomic<bool> answered_{false};
 };
+
+// The session a BuildKit build needs for `options`: the .dockerignore-filtered
+// context as dir "context", the Dockerfile (file or inline) as dir
+// "dockerfile" under the name kSyncedDockerfile, secrets and credentials
+// (registered with the log redaction). Errors: those of ListContext, NotFound
+// for an unreadable Dockerfile.
+inline constexpr char kSyncedDockerfile[] = "Dockerfile";
+absl::StatusOr<SessionOptions> BuildKitSessionOptions(const BuildOptions& options);
 
 // "1.41" < "1.9"? No: compares numerically (1.9 < 1.41). Returns <0, 0, >0.
 int CompareApiVersions(const std::string& a, const std::string& b);

@@ -75,6 +75,10 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   return line.size();
 }
 
+int OnProgress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  return static_cast<const std::atomic<bool>*>(user)->load() ? 1 : 0;
+}
+
 absl::Status MapCurlError(CURLcode code, const Request& request, const char* detail) {
   std::string msg = absl::StrCat(request.method, " ", request.url, ": ",
                                  detail[0] != '\0' ? detail : curl_easy_strerror(code));
@@ -181,7 +185,13 @@ class CurlTransport : public Transport {
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &transfer);
     curl_easy_setopt(curl, CURLOPT_HEADERFUNCTION, &OnHeader);
     curl_easy_setopt(curl, CURLOPT_HEADERDATA, &transfer);
+    if (request.cancel != nullptr) {
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, &OnProgress);
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, request.cancel);
+      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
     CURLcode code = curl_easy_perform(curl);
+    if (request.cancel != nullptr) curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 1L);
     long status = 0;
     curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &status);
     curl_easy_setopt(curl, CURLOPT_HTTPHEADER, nullptr);

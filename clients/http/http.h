@@ -40,6 +40,9 @@ struct Request {
   // Streams the request body (build contexts): fills `buffer`, returns bytes
   // written, 0 at end, or -1 to abort. When set, `body` is ignored.
   std::function<long(char* buffer, size_t size)> read_body;
+  // When set, the transfer is aborted (Cancelled) once it becomes true;
+  // checked about once a second even while no data flows (a long build step).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Response {

@@ -147,15 +147,34 @@ std::string ShortName(const std::string& type) {
   return underscore == std::string::npos ? type : type.substr(underscore + 1);
 }
 
+// An `import { identity = … }` example and the identity attributes, for
+// clients that import by identity (OpenTofu 1.12, Terraform 1.12+).
+std::string IdentitySection(const std::string& type, const IdentitySchema& identity) {
+  std::string out = absl::StrCat("### Import by identity\n\nOn OpenTofu 1.12+ and Terraform 1.12+:\n\n```terraform\n",
+                                 "import {\n  to       = ", type, ".example\n  identity = {\n");
+  for (const auto& a : identity.attributes) {
+    if (a.required_for_import || a.optional_for_import) absl::StrAppend(&out, "    ", a.name, " = \"…\"\n");
+  }
+  absl::StrAppend(&out, "  }\n}\n```\n\nIdentity attributes:\n\n");
+  for (const auto& a : identity.attributes) {
+    absl::StrAppend(&out, "- `", a.name, "` (", TypeLabel(a.type),
+                    a.required_for_import ? ", Required for import" : (a.optional_for_import ? ", Optional" : ""),
+                    ") ", a.description, "\n");
+  }
+  return out + "\n";
+}
+
 DocPage TypePage(const std::string& kind, const std::string& folder, const std::string& type,
-                 const schema::Schema& s, const std::string& example_path, const std::string& import_path) {
+                 const schema::Schema& s, const std::string& example_path, const std::string& import_path,
+                 const IdentitySchema* identity = nullptr) {
   std::string content = FrontMatter(absl::StrCat(type, " ", kind, " - terraform-provider-dcs"), s.block.description);
   absl::StrAppend(&content, "# ", type, " (", kind, ")\n\n", s.block.description, "\n\n", Example(example_path),
                   RenderSchema(s.block));
   std::string import = ReadFile(import_path);
   if (!import.empty()) {
     absl::StrAppend(&content, "## Import\n\nImport is supported using the following syntax:\n\n```shell\n", import,
-                    import.back() == '\n' ? "" : "\n", "```\n");
+                    import.back() == '\n' ? "" : "\n", "```\n\n");
+    if (identity != nullptr) absl::StrAppend(&content, IdentitySection(type, *identity));
   }
   while (content.size() > 1 && content[content.size() - 2] == '\n' && content.back() == '\n') content.pop_back();
   return {folder + "/" + ShortName(type) + ".md", content};
@@ -205,7 +224,9 @@ std::vector<DocPage> RenderDocs(const Engine& engine, const std::string& example
   pages.push_back({"index.md", index});
   for (const auto& [type, r] : engine.resources()) {
     const std::string dir = examples_dir + "/resources/" + type;
-    pages.push_back(TypePage("Resource", "resources", type, r->GetSchema(), dir + "/resource.tf", dir + "/import.sh"));
+    auto* with_identity = dynamic_cast<const ResourceWithIdentity*>(r.get());
+    pages.push_back(TypePage("Resource", "resources", type, r->GetSchema(), dir + "/resource.tf", dir + "/import.sh",
+                             with_identity ? &with_identity->GetIdentitySchema() : nullptr));
   }
   for (const auto& [type, d] : engine.data_sources()) {
     const std::string dir = examples_dir + "/data-sources/" + type;

@@ -11,6 +11,7 @@
 #include <atomic>
 #include <map>
 #include <memory>
+#include <optional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -64,6 +65,16 @@ class Engine {
                                     const cty::Value& planned, const cty::Value& config,
                                     const std::string& planned_private) const;
   ImportResponse ImportResourceState(const std::string& type, const std::string& id) const;
+
+  // Resource identity (identity.cc). The schemas of the types that have one.
+  std::map<std::string, const IdentitySchema*> IdentitySchemas() const;
+  // The identity of `state`; nullopt for a type without identity or a null state.
+  std::optional<cty::Value> Identity(const std::string& type, const cty::Value& state) const;
+  // `import { identity = … }`: the import ID from the identity, then ImportState.
+  ImportResponse ImportResourceByIdentity(const std::string& type, const cty::Value& identity) const;
+  // A stored identity (JSON) in the current identity schema.
+  UpgradeResult UpgradeResourceIdentity(const std::string& type, int64_t version, const std::string& raw_json) const;
+
   FunctionResult CallFunction(const std::string& name, const std::vector<cty::Value>& args) const;
 
   // StopProvider: every in-flight and later wait sees Context::Stopped().

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/status/statusor.h"
 #include "provider/cty/path.h"
 #include "provider/cty/value.h"
 #include "provider/framework/context.h"
@@ -126,6 +127,39 @@ class ResourceWithImport {
  public:
   virtual ~ResourceWithImport() = default;
   virtual void ImportState(const ImportRequest& request, ImportResponse& response) const = 0;
+};
+
+// Resource identity (protocol 6.9): the few attributes that name the remote
+// object, kept by clients beside the state and usable in `import { identity
+// = {…} }`. Attribute types are primitives or lists (clients refuse maps,
+// sets and objects).
+struct IdentityAttribute {
+  std::string name;
+  cty::Type type;
+  bool required_for_import = false;
+  bool optional_for_import = false;
+  std::string description;
+};
+struct IdentitySchema {
+  int64_t version = 0;
+  std::vector<IdentityAttribute> attributes;
+  cty::Type ImpliedType() const;
+};
+
+// An identity of one string attribute, required for import, that is also a
+// state attribute and the resource's import ID (e.g. `cluster_id`).
+IdentitySchema StringIdentity(std::string name, std::string description);
+
+class ResourceWithIdentity {
+ public:
+  virtual ~ResourceWithIdentity() = default;
+  virtual const IdentitySchema& GetIdentitySchema() const = 0;
+  // The identity of the object in `state` (known, not null). Default: each
+  // identity attribute is the state attribute of the same name.
+  virtual cty::Value IdentityFromState(const cty::Value& state) const;
+  // The import ID that ImportState takes for `identity`. Default: the first
+  // required_for_import attribute, which must be a known string.
+  virtual absl::StatusOr<std::string> ImportIdFromIdentity(const cty::Value& identity) const;
 };
 
 }  // namespace dcs::framework

@@ -50,8 +50,20 @@ grpc::Status ProviderService::GetProviderSchema(grpc::ServerContext*,
 grpc::Status ProviderService::GetResourceIdentitySchemas(
     grpc::ServerContext*, const tfplugin6::GetResourceIdentitySchemas::Request*,
     tfplugin6::GetResourceIdentitySchemas::Response* resp) {
-  // No resource declares an identity yet; an empty map tells clients so.
-  return grpc::Status::OK;
+  return Guard("GetResourceIdentitySchemas", resp->mutable_diagnostics(), [&] {
+    for (const auto& [type, schema] : engine_.IdentitySchemas()) {
+      auto& out = (*resp->mutable_identity_schemas())[type];
+      out.set_version(schema->version);
+      for (const auto& a : schema->attributes) {
+        auto* attr = out.add_identity_attributes();
+        attr->set_name(a.name);
+        attr->set_type(a.type.ToJsonString());
+        attr->set_required_for_import(a.required_for_import);
+        attr->set_optional_for_import(a.optional_for_import);
+        attr->set_description(a.description);
+      }
+    }
+  });
 }
 
 grpc::Status ProviderService::ValidateProviderConfig(

@@ -23,6 +23,8 @@ class ProviderService final : public tfplugin6::Provider::Service {
   grpc::Status GetResourceIdentitySchemas(grpc::ServerContext*,
                                           const tfplugin6::GetResourceIdentitySchemas::Request*,
                                           tfplugin6::GetResourceIdentitySchemas::Response*) override;
+  grpc::Status UpgradeResourceIdentity(grpc::ServerContext*, const tfplugin6::UpgradeResourceIdentity::Request*,
+                                       tfplugin6::UpgradeResourceIdentity::Response*) override;
   grpc::Status ValidateProviderConfig(grpc::ServerContext*,
                                       const tfplugin6::ValidateProviderConfig::Request*,
                                       tfplugin6::ValidateProviderConfig::Response*) override;

@@ -1,5 +1,6 @@
 // tfplugin6.Provider: managed-resource RPCs and CallFunction.
 #include <exception>
+#include <optional>
 
 #include "provider/cty/json_codec.h"
 #include "provider/log/log.h"
@@ -39,6 +40,20 @@ bool KnownType(framework::Engine& engine, const std::string& type, Diags* diags)
 
 }  // namespace
 
+grpc::Status ProviderService::UpgradeResourceIdentity(grpc::ServerContext*,
+                                                      const tfplugin6::UpgradeResourceIdentity::Request* req,
+                                                      tfplugin6::UpgradeResourceIdentity::Response* resp) {
+  return Guard("UpgradeResourceIdentity", resp->mutable_diagnostics(), [&] {
+    if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
+    framework::UpgradeResult r =
+        engine_.UpgradeResourceIdentity(req->type_name(), req->version(), req->raw_identity().json());
+    ToProto(r.diagnostics, resp->mutable_diagnostics());
+    if (r.diagnostics.HasError()) return;
+    EncodeOrReport(r.state, r.state.type(), resp->mutable_upgraded_identity()->mutable_identity_data(),
+                   resp->mutable_diagnostics());
+  });
+}
+
 grpc::Status ProviderService::UpgradeResourceState(grpc::ServerContext*,
                                                    const tfplugin6::UpgradeResourceState::Request* req,
                                                    tfplugin6::UpgradeResourceState::Response* resp) {
@@ -71,9 +86,13 @@ grpc::Status ProviderService::ReadResource(grpc::ServerContext*, const tfplugin6
         engine_.ReadResource(req->type_name(), state, req->private_(), FromProto(req->client_capabilities()));
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     // On error keep what we had, so a transient failure never drops state.
-    EncodeOrReport(r.diagnostics.HasError() ? state : r.new_state, t, resp->mutable_new_state(),
-           resp->mutable_diagnostics());
+    const cty::Value& kept = r.diagnostics.HasError() ? state : r.new_state;
+    EncodeOrReport(kept, t, resp->mutable_new_state(), resp->mutable_diagnostics());
     resp->set_private_(r.diagnostics.HasError() ? req->private_() : r.private_data);
+    if (auto identity = engine_.Identity(req->type_name(), kept); identity && identity->IsWhollyKnown()) {
+      EncodeOrReport(*identity, identity->type(), resp->mutable_new_identity()->mutable_identity_data(),
+                     resp->mutable_diagnostics());
+    }
   });
 }
 
@@ -96,6 +115,13 @@ grpc::Status ProviderService::PlanResourceChange(grpc::ServerContext*,
     EncodeOrReport(r.planned, t, resp->mutable_planned_state(), resp->mutable_diagnostics());
     for (const auto& p : r.requires_replace) ToProto(p, resp->add_requires_replace());
     resp->set_planned_private(r.planned_private);
+    // Only a wholly known identity: OpenTofu 1.12 cannot store an unknown one
+    // in a plan (a create then fails with "value is not known"); the apply
+    // reports the new object's identity.
+    if (auto identity = engine_.Identity(req->type_name(), r.planned); identity && identity->IsWhollyKnown()) {
+      EncodeOrReport(*identity, identity->type(), resp->mutable_planned_identity()->mutable_identity_data(),
+                     resp->mutable_diagnostics());
+    }
   });
 }
 
@@ -118,6 +144,10 @@ grpc::Status ProviderService::ApplyResourceChange(grpc::ServerContext*,
     if (!out.IsNull() && !out.IsWhollyKnown()) out = prior;  // never hand back unknowns
     EncodeOrReport(out, t, resp->mutable_new_state(), resp->mutable_diagnostics());
     resp->set_private_(r.private_data);
+    if (auto identity = engine_.Identity(req->type_name(), out); identity && identity->IsWhollyKnown()) {
+      EncodeOrReport(*identity, identity->type(), resp->mutable_new_identity()->mutable_identity_data(),
+                     resp->mutable_diagnostics());
+    }
   });
 }
 
@@ -127,12 +157,27 @@ grpc::Status ProviderService::ImportResourceState(grpc::ServerContext*,
   return Guard("ImportResourceState", resp->mutable_diagnostics(), [&] {
     if (!KnownType(engine_, req->type_name(), resp->mutable_diagnostics())) return;
     const cty::Type t = engine_.ResourceSchema(req->type_name())->block.ImpliedType();
-    framework::ImportResponse r = engine_.ImportResourceState(req->type_name(), req->id());
+    // `import { identity = {…} }` sends an identity and no ID.
+    std::optional<cty::Value> identity;
+    if (req->has_identity() && req->id().empty()) {
+      auto schemas = engine_.IdentitySchemas();
+      auto it = schemas.find(req->type_name());
+      const cty::Type it_type = it == schemas.end() ? cty::Type::Object({}) : it->second->ImpliedType();
+      auto v = FromDynamic(req->identity().identity_data(), it_type);
+      if (!v.ok()) return AddDecodeError(v.status(), "resource identity", resp->mutable_diagnostics());
+      identity = *v;
+    }
+    framework::ImportResponse r = identity ? engine_.ImportResourceByIdentity(req->type_name(), *identity)
+                                           : engine_.ImportResourceState(req->type_name(), req->id());
     ToProto(r.diagnostics, resp->mutable_diagnostics());
     if (r.diagnostics.HasError()) return;
     auto* imported = resp->add_imported_resources();
     imported->set_type_name(req->type_name());
     EncodeOrReport(r.state, t, imported->mutable_state(), resp->mutable_diagnostics());
+    if (identity) {
+      EncodeOrReport(*identity, identity->type(), imported->mutable_identity()->mutable_identity_data(),
+                     resp->mutable_diagnostics());
+    }
   });
 }
 

@@ -142,7 +142,20 @@ class DockerProxy:
 
     _REQUEST = re.compile(rb"(GET|HEAD|POST|PUT|DELETE) (/[^ \r\n]*) HTTP/1\.[01]\r\n")
 
-    def __init__(self):
+    def __init__(self, capture=False, upstream=DOCKER_SOCK, cut_session_on_build=False):
+        """capture=True keeps every byte the provider sends to the engine
+        (`sent()`), so that a test can prove some content never reached it.
+        `upstream`: another unix socket to forward to (a buildkitd, whose
+        gRPC requests are not text: `connections` counts its clients)."""
+        self.capture = capture
+        self.upstream = upstream
+        self.connections = 0
+        # cut_session_on_build: when a build request arrives, drop every
+        # BuildKit session connection (an engine-side session loss mid-build).
+        self.cut_session_on_build = cut_session_on_build
+        self._sessions = []
+        self.sessions_cut = 0
+        self._sent = bytearray()
         self.dir = tempfile.mkdtemp(prefix="dcs-docker-proxy-")
         self.path = os.path.join(self.dir, "docker.sock")
         self.url = "unix://" + self.path
@@ -153,6 +166,10 @@ class DockerProxy:
         self._server.listen(16)
         self._stopped = False
         threading.Thread(target=self._accept, daemon=True).start()
+
+    def sent(self):
+        with self._lock:
+            return bytes(self._sent)
 
     def builds(self):
         with self._lock:
@@ -172,10 +189,30 @@ class DockerProxy:
                 client, _ = self._server.accept()
             except OSError:
                 return
+            with self._lock:
+                self.connections += 1
             upstream = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-            upstream.connect(DOCKER_SOCK)
+            upstream.connect(self.upstream)
             threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
             threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _on_request(self, line, src, dst):
+        if not self.cut_session_on_build:
+            return
+        path = line.split(" ", 1)[1].split("?", 1)[0]
+        if line.startswith("POST ") and path.endswith("/session"):
+            with self._lock:
+                self._sessions.append((src, dst))
+        elif line.startswith("POST ") and path.endswith("/build"):
+            with self._lock:
+                sessions, self._sessions = self._sessions, []
+            for pair in sessions:
+                self.sessions_cut += 1
+                for s in pair:
+                    try:
+                        s.shutdown(socket.SHUT_RDWR)
+                    except OSError:
+                        pass
 
     def _pump(self, src, dst, record):
         tail = b""
@@ -184,12 +221,17 @@ class DockerProxy:
                 data = src.recv(65536)
                 if not data:
                     break
+                if record and self.capture:
+                    with self._lock:
+                        self._sent += data
                 if record:
                     window = tail + data
                     for m in self._REQUEST.finditer(window):
                         if m.end() > len(tail):  # not already seen in the previous chunk
+                            line = f"{m.group(1).decode()} {m.group(2).decode(errors='replace')}"
                             with self._lock:
-                                self.requests.append(f"{m.group(1).decode()} {m.group(2).decode(errors='replace')}")
+                                self.requests.append(line)
+                            self._on_request(line, src, dst)
                     tail = window[-2048:]
                 dst.sendall(data)
         except OSError:
@@ -418,3 +460,79 @@ class TlsDockerd:
                 self.proc.kill()
                 self.proc.wait()
         subprocess.run(["rm", "-rf", self.dir, self.exec_root], capture_output=True)
+
+
+class Buildkitd:
+    """A standalone buildkitd (built by scripts/build-buildkitd.sh from its Go
+    module), rootful with Debian's runc and the native snapshotter, state in
+    its own temporary root. tls=False: a unix socket; tls=True:
+    tcp://127.0.0.1:<port> with mutual TLS (openssl-made certificates, see
+    make_tls_material). stop() kills it and removes its state."""
+
+    RUNC = "/usr/sbin/runc"
+
+    def __init__(self, tls=False):
+        self.tls = tls
+        self.dir = tempfile.mkdtemp(prefix="dcs-buildkitd-")
+        self.log_path = os.path.join(self.dir, "buildkitd.log")
+        self.certs = os.path.join(self.dir, "certs")
+        self.proc = None
+        if tls:
+            self.port = _free_port()
+            self.host = f"tcp://127.0.0.1:{self.port}"
+        else:
+            self.socket = os.path.join(self.dir, "buildkitd.sock")
+            self.host = "unix://" + self.socket
+
+    @staticmethod
+    def binary():
+        out = subprocess.run(["bash", os.path.join(REPO, "scripts", "build-buildkitd.sh")], capture_output=True,
+                             text=True, stdin=subprocess.DEVNULL, timeout=2400)
+        if out.returncode != 0:
+            raise AssertionError(f"build-buildkitd.sh failed:\n{out.stderr[-3000:]}")
+        for line in out.stdout.splitlines():
+            if line.startswith("buildkitd="):
+                return line.split("=", 1)[1]
+        raise AssertionError(f"build-buildkitd.sh printed no path:\n{out.stdout}")
+
+    def cert_dir(self, who="client"):
+        return os.path.join(self.certs, who)
+
+    def start(self):
+        args = [self.binary(), "--addr", self.host, "--root", os.path.join(self.dir, "root"),
+                "--oci-worker-snapshotter", "native", "--oci-worker-binary", self.RUNC,
+                "--oci-worker-net", "host", "--containerd-worker", "false"]
+        if self.tls:
+            make_tls_material(self.certs)
+            server = self.cert_dir("server")
+            args += ["--tlscacert", os.path.join(server, "ca.pem"), "--tlscert", os.path.join(server, "cert.pem"),
+                     "--tlskey", os.path.join(server, "key.pem")]
+        with open(self.log_path, "w") as log:
+            self.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                                         start_new_session=True)
+        for _ in range(300):
+            if self.proc.poll() is not None:
+                break
+            if "running server on" in self.log():
+                return self
+            time.sleep(0.1)
+        log = self.log()
+        self.stop()
+        raise AssertionError(f"buildkitd did not start within 30 s:\n{log[-3000:]}")
+
+    def log(self):
+        try:
+            with open(self.log_path) as f:
+                return f.read()
+        except OSError:
+            return ""
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        subprocess.run(["rm", "-rf", self.dir], capture_output=True)

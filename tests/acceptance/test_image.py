@@ -9,7 +9,7 @@ import os
 import subprocess
 import uuid
 
-from containers import ContainerEnv, DockerProxy, Registry, docker_api, write_context
+from containers import ACCEPT, Buildkitd, ContainerEnv, DockerProxy, Registry, docker_api, write_context
 from harness import AcceptanceTest
 
 ENV = None
@@ -32,7 +32,8 @@ RUN ["/bin/busybox", "sh", "-c", "echo built > /built"]
 """
 
 
-def provider_block(docker_host, registry_auth=""):
+def provider_block(docker_host, registry_auth="", buildkit_host=None):
+    buildkit = f'  buildkit_host = "{buildkit_host}"\n' if buildkit_host else ""
     return f"""
 terraform {{
   required_providers {{
@@ -42,9 +43,18 @@ terraform {{
 
 provider "dcs" {{
   docker_host = "{docker_host}"
-{registry_auth}
+{buildkit}{registry_auth}
 }}
 """
+
+
+def registry_config(registry, repo, tag):
+    """The image config JSON of repo:tag, read from the registry."""
+    status, _, body = registry.request("GET", f"/v2/{repo}/manifests/{tag}", headers={"Accept": ACCEPT})
+    assert status == 200, f"manifest {repo}:{tag} → {status}"
+    status, _, config = registry.request("GET", f"/v2/{repo}/blobs/{json.loads(body)['config']['digest']}")
+    assert status == 200
+    return json.loads(config)
 
 
 def image_block(label, name, tags, context, extra=""):
@@ -69,17 +79,41 @@ def supports_write_only(ws):
 
 
 class ImageTest(AcceptanceTest):
+    """The suite with the engine's default builder (BuildKit on Docker 20.10);
+    ClassicImageTest repeats it with builder = "classic", BuildkitdImageSuiteTest
+    on a standalone buildkitd (buildkit_host)."""
+
+    BUILDER = None
+    BUILDKITD = None  # a Buildkitd for the buildkitd variant
 
     def setUp(self):
         super().setUp()
         self.proxy = DockerProxy()
         self.addCleanup(self.proxy.stop)
+        self.bk_proxy = None
+        if self.BUILDKITD:
+            self.bk_proxy = DockerProxy(upstream=self.BUILDKITD.socket)
+            self.addCleanup(self.bk_proxy.stop)
         self.repo = f"acc/{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
         self.context = self.ws.path("ctx")
 
+    def builder_line(self):
+        return f'  builder = "{self.BUILDER}"\n' if self.BUILDER else ""
+
+    def provider(self, registry_auth=""):
+        return provider_block(self.proxy.url, registry_auth, self.bk_proxy.url if self.bk_proxy else None)
+
+    def builds(self):
+        """How many builds reached the builder (buildkitd: its connections,
+        which only a build opens)."""
+        return self.bk_proxy.connections if self.bk_proxy else len(self.proxy.builds())
+
+    def builder_requests(self):
+        return self.bk_proxy.connections if self.bk_proxy else list(self.proxy.requests)
+
     def config(self, registry, tags, extra="", registry_auth=""):
-        return (provider_block(self.proxy.url, registry_auth) +
-                image_block("app", f"{registry}/{self.repo}", tags, self.context, extra))
+        return (self.provider(registry_auth) +
+                image_block("app", f"{registry}/{self.repo}", tags, self.context, self.builder_line() + extra))
 
     def test_build_push_track_drift_and_promote(self):
         write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "v1\n",
@@ -92,13 +126,15 @@ class ImageTest(AcceptanceTest):
         digest, image_id = out["app_digest"], out["app_image_id"]
         self.assertRegex(digest, r"^sha256:[0-9a-f]{64}$")
         self.assertEqual(out["app_repo_digest"], f"{ENV.plain}/{self.repo}@{digest}")
-        self.assertEqual(len(self.proxy.builds()), 1, self.proxy.requests)
+        self.assertEqual(self.builds(), 1, self.proxy.requests)
         # The registry and the engine agree with the state.
         self.assertEqual(reg.head_digest(self.repo, "dev"), digest)
-        status, inspect = docker_api("GET", f"/images/{image_id}/json")
-        self.assertEqual(status, 200)
-        self.assertIn(f"{ENV.plain}/{self.repo}@{digest}", inspect["RepoDigests"])
-        self.assertIn("org.opencontainers.image.created", inspect["Config"]["Labels"])
+        self.assertIn("org.opencontainers.image.created", registry_config(reg, self.repo, "dev")["config"]["Labels"])
+        if not self.BUILDKITD:
+            status, inspect = docker_api("GET", f"/images/{image_id}/json")
+            self.assertEqual(status, 200)
+            self.assertIn(f"{ENV.plain}/{self.repo}@{digest}", inspect["RepoDigests"])
+            self.assertIn("org.opencontainers.image.created", inspect["Config"]["Labels"])
 
         self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
         with open(os.path.join(self.context, "ignored.txt"), "w") as f:
@@ -123,16 +159,16 @@ class ImageTest(AcceptanceTest):
         self.assertIn(other, plan.stdout)
         self.ws.apply()
         self.assertEqual(reg.head_digest(self.repo, "dev"), digest)
-        self.assertEqual(len(self.proxy.builds()), 1, self.proxy.requests)
+        self.assertEqual(self.builds(), 1, self.proxy.requests)
 
         # Promotion: a new tag re-tags the same digest; no build reaches the engine.
-        requests_before = len(self.proxy.requests)
+        requests_before = self.builder_requests()
         self.ws.write_config(self.config(ENV.plain, ["dev", "staging"]))
         self.ws.apply()
         self.assertEqual(reg.head_digest(self.repo, "staging"), digest)
         self.assertEqual(self.ws.outputs()["app_digest"], digest)
-        self.assertEqual(self.proxy.requests[requests_before:], [])
-        self.assertEqual(len(self.proxy.builds()), 1)
+        self.assertEqual(self.builder_requests(), requests_before)
+        self.assertEqual(self.builds(), 1)
         self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
 
         # Import by registry/repo:tag reads the digest.
@@ -153,12 +189,10 @@ class ImageTest(AcceptanceTest):
         self.ws.write_config(self.config(ENV.plain, ["labelled"]))
         self.ws.init()
         self.ws.apply()
-        status, inspect = docker_api("GET", f"/images/{self.ws.outputs()['app_image_id']}/json")
-        self.assertEqual(status, 200)
-        labels = inspect["Config"]["Labels"]
+        labels = registry_config(Registry(ENV.plain), self.repo, "labelled")["config"]["Labels"]
         self.assertEqual(labels.get("org.opencontainers.image.revision"), head)
         self.assertEqual(labels.get("org.opencontainers.image.source"), "https://git.example.com/team/golden.git")
-        self.assertNotIn("s3cr3t-token", json.dumps(inspect))
+        self.assertNotIn("s3cr3t-token", json.dumps(labels))
         self.assertNotIn("s3cr3t-token", json.dumps(self.ws.state_pull()))
         # A new commit that changes nothing in the context is not a rebuild.
         subprocess.run(git + ["commit", "-q", "--allow-empty", "-m", "second"], check=True, capture_output=True)
@@ -170,11 +204,22 @@ class ImageTest(AcceptanceTest):
         self.ws.write_config(self.config(ENV.plain, ["broken"]))
         self.ws.init()
         result = self.ws.apply(check=False)
-        self.assertFails(result, "Image build failed", "Step 3/", "RUN [\"/bin/busybox\"", "out-one", "out-two",
-                         "non-zero code: 3")
+        if self.BUILDER == "classic":
+            self.assertFails(result, "Image build failed", "Step 3/", "RUN [\"/bin/busybox\"", "out-one", "out-two",
+                             "non-zero code: 3")
+        else:  # BuildKit names the step by its vertex ("[2/2] RUN [...]")
+            self.assertFails(result, "Image build failed", "[2/2] RUN [\"/bin/busybox\"", "out-one", "out-two",
+                             "exit code: 3")
+        self.assertEqual(Registry(ENV.plain).tags(self.repo), [], "nothing is pushed when the build fails")
 
     def test_missing_docker_socket_says_how_to_set_docker_host(self):
         write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "x\n"})
+        if self.bk_proxy:  # the buildkitd variant: its socket is the one that is missing
+            config = self.config(ENV.plain, ["x"]).replace(self.bk_proxy.url, "unix:///nonexistent/buildkitd.sock")
+            self.ws.write_config(config)
+            self.ws.init()
+            self.assertFails(self.ws.apply(check=False), "Cannot reach buildkitd", "/nonexistent/buildkitd.sock")
+            return
         config = self.config(ENV.plain, ["x"]).replace(self.proxy.url, "unix:///nonexistent/docker.sock")
         self.ws.write_config(config)
         self.ws.init()
@@ -192,10 +237,10 @@ class ImageTest(AcceptanceTest):
 
     def test_htpasswd_and_token_registries(self):
         write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "auth\n"})
-        config = provider_block(self.proxy.url)
+        config = self.provider()
         for label, host in (("basic", ENV.basic), ("token", ENV.token)):
             config += image_block(label, f"{host}/{self.repo}", ["v1"], self.context,
-                                  self.auth_block(ENV.password))
+                                  self.builder_line() + self.auth_block(ENV.password))
         self.ws.write_config(config)
         self.ws.init()
         self.ws.apply()
@@ -219,14 +264,36 @@ class ImageTest(AcceptanceTest):
         wrong = "Wr0ng-" + uuid.uuid4().hex
         for host in (ENV.basic, ENV.token):
             with self.subTest(host=host):
-                self.ws.write_config(provider_block(self.proxy.url) +
+                self.ws.write_config(self.provider() +
                                      image_block("app", f"{host}/{self.repo}", ["v1"], self.context,
-                                                 self.auth_block(wrong)))
+                                                 self.builder_line() + self.auth_block(wrong)))
                 self.ws.init()
                 result = self.ws.apply(check=False)
                 self.assertFails(result, "rejected the credentials", "401")
                 self.assertNotIn(wrong, result.output)
-        self.assertEqual(self.proxy.builds(), [], "nothing is built when the credentials are wrong")
+        self.assertEqual(self.builds(), 0, "nothing is built when the credentials are wrong")
+
+
+class ClassicImageTest(ImageTest):
+    """The same suite with the classic builder."""
+
+    BUILDER = "classic"
+
+
+class BuildkitdImageSuiteTest(ImageTest):
+    """The same suite on a standalone buildkitd (provider buildkit_host),
+    reached through a counting proxy; BuildKit pushes to the registry itself."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.BUILDKITD = Buildkitd().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        if cls.BUILDKITD:
+            cls.BUILDKITD.stop()
+        super().tearDownClass()
 
 
 class ImageRetentionTest(AcceptanceTest):

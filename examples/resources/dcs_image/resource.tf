@@ -20,6 +20,14 @@ resource "dcs_image" "golden" {
     base_refresh = "2026-11" # bump to force a rebuild
   }
 
+  # Served to `RUN --mount=type=secret,id=pip_index` (BuildKit, the default
+  # builder on Docker 18.09+); never in the image, plan or state.
+  secret {
+    id      = "pip_index"
+    env     = "PIP_INDEX_TOKEN" # or value = <write-only> / file = <path>
+    version = "2026-11"         # bump after rotating the token to rebuild
+  }
+
   registry_auth {
     username    = "00000000-0000-0000-0000-000000000000"
     password = var.registry_password # write-only on Terraform/OpenTofu >= 1.11

@@ -104,6 +104,80 @@ TEST(ContextHashTest, ChangesOnlyWithWhatReachesTheBuild) {
   EXPECT_EQ(ComputeContextHash(inline_model).status().code(), absl::StatusCode::kNotFound);
 }
 
+TEST(ContextHashTest, SecretsCountByIdSourceAndVersionNeverByValue) {
+  testing::TempTree t;
+  t.Write("Dockerfile", "FROM scratch\n");
+  ImageModel m;
+  m.context = t.root();
+  const std::string no_secret = *ComputeContextHash(m);
+  m.secrets.push_back({"token", "value-one", "", "", "1"});
+  const std::string with_secret = *ComputeContextHash(m);
+  EXPECT_NE(with_secret, no_secret);
+  m.secrets[0].value = "value-two";
+  EXPECT_EQ(*ComputeContextHash(m), with_secret) << "a secret's value is not a build input";
+  for (const auto& [k, v] : HashInputs(m)) {
+    EXPECT_EQ(k.find("value-"), std::string::npos);
+    EXPECT_EQ(v.find("value-"), std::string::npos) << "the value never reaches the hash inputs";
+  }
+  m.secrets[0].version = "2";
+  EXPECT_NE(*ComputeContextHash(m), with_secret) << "the version knob rebuilds";
+  m.secrets[0].version = "1";
+  m.secrets[0].value.clear();
+  m.secrets[0].env = "TOKEN";
+  EXPECT_NE(*ComputeContextHash(m), with_secret) << "the source counts";
+}
+
+TEST(ContextHashTest, UnsetBuilderKeepsTheHashOfReleasesBeforeBuildKit) {
+  testing::TempTree t;
+  t.Write("Dockerfile", "FROM scratch\n");
+  ImageModel m;
+  m.context = t.root();
+  auto inputs = HashInputs(m);
+  ASSERT_FALSE(inputs.empty());
+  EXPECT_EQ(inputs.front(), (std::pair<std::string, std::string>{"builder", "classic-v1"}));
+  const std::string unset = *ComputeContextHash(m);
+  m.builder = "buildkit";
+  const std::string buildkit = *ComputeContextHash(m);
+  m.builder = "classic";
+  EXPECT_NE(buildkit, unset);
+  EXPECT_NE(*ComputeContextHash(m), buildkit);
+  m.builder.clear();
+  m.cache_from = {"type=registry,ref=r/app:cache"};
+  m.cache_to = {"type=registry,ref=r/app:cache,mode=max"};
+  EXPECT_EQ(*ComputeContextHash(m), unset) << "caches do not change the image";
+}
+
+TEST(ImageValidateTest, SecretsNeedOneSourceAndUniqueIds) {
+  auto r = NewImageResource();
+  const cty::Type secret_type = ImageSchema().block.FindBlock("secret")->block->ImpliedType();
+  auto secret = [&](std::string id, std::optional<std::string> value, std::optional<std::string> env) {
+    return Value::Object(secret_type, {{"id", Value::String(id)},
+                                       {"value", value ? Value::String(*value) : Value::Null(cty::Type::String())},
+                                       {"env", env ? Value::String(*env) : Value::Null(cty::Type::String())},
+                                       {"file", Value::Null(cty::Type::String())},
+                                       {"version", Value::Null(cty::Type::String())}});
+  };
+  auto config = [&](std::vector<Value> secrets) {
+    return Config({{"name", Value::String("r.io/app")}, {"tags", Strings({"v1"})},
+                   {"secret", Value::List(secret_type, std::move(secrets))}});
+  };
+  schema::Diagnostics ok;
+  r->ValidateConfig({{}, config({secret("a", "x", std::nullopt), secret("b", std::nullopt, "B")})}, ok);
+  EXPECT_FALSE(ok.HasError()) << Errors(ok);
+  schema::Diagnostics two;
+  r->ValidateConfig({{}, config({secret("a", "x", "A")})}, two);
+  EXPECT_NE(Errors(two).find("exactly one source"), std::string::npos) << Errors(two);
+  schema::Diagnostics none;
+  r->ValidateConfig({{}, config({secret("a", std::nullopt, std::nullopt)})}, none);
+  EXPECT_NE(Errors(none).find("exactly one source"), std::string::npos) << Errors(none);
+  schema::Diagnostics dup;
+  r->ValidateConfig({{}, config({secret("a", "x", std::nullopt), secret("a", "y", std::nullopt)})}, dup);
+  EXPECT_NE(Errors(dup).find("Duplicate secret id"), std::string::npos) << Errors(dup);
+  const auto* block = ImageSchema().block.FindBlock("secret");
+  EXPECT_TRUE(block->block->FindAttribute("value")->sensitive);
+  EXPECT_TRUE(block->block->FindAttribute("value")->write_only);
+}
+
 TEST(ImageValidateTest, RejectsTagsInNamesBadTagsAndTwoDockerfiles) {
   auto r = NewImageResource();
   struct Case {
