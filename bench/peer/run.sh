@@ -13,6 +13,9 @@ repo=$(cd "$(dirname "$0")/../.." && pwd)
 build=${DCS_BENCH_BUILD_DIR:-$repo/build-bench}
 log() { echo "bench/peer: $*" >&2; }
 
+# What is measured is the tree as it is now (recorded before building).
+commit="$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- . ':!bench/peer/results.md' || echo ' (with uncommitted changes)')"
+
 bash "$repo/scripts/install-deps.sh"
 tofu=$(bash "$repo/scripts/build-clients.sh" tofu | sed -n 's/^tofu=//p')
 peer=$(bash "$repo/tests/tools/databricks/build.sh" | sed -n 's/^databricks=//p')
@@ -35,8 +38,7 @@ printf '%s\n' "$table"
 {
   echo "# dcs vs terraform-provider-databricks"
   echo
-  echo "Printed by \`bash bench/peer/run.sh $*\` on $(date -u +%Y-%m-%d) at commit" \
-       "$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- . ':!bench/peer/results.md' || echo ' (with uncommitted changes)')," \
+  echo "Printed by \`bash bench/peer/run.sh $*\` on $(date -u +%Y-%m-%d) at commit $commit," \
        "on $(nproc) cores / $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo) ($(uname -m))," \
        "OpenTofu $(TF_CLI_CONFIG_FILE=/dev/null "$tofu" version | awk '/^OpenTofu v/ {print $2}'). Medians, min–max in brackets."
   echo "CPU is summed over every provider process a command starts; peak RSS is the largest one's."
