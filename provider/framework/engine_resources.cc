@@ -84,6 +84,9 @@ PlanResult Engine::PlanResourceChange(const std::string& type, const cty::Value&
   out.planned_private = prior_private;
   if (proposed.IsNull()) {  // destroy
     out.planned = proposed;
+    if (auto* d = dynamic_cast<const ResourceWithDestroyPlan*>(r); d != nullptr && !prior.IsNull()) {
+      d->PlanDestroy({MakeContext(client), prior, prior_private}, out.diagnostics);
+    }
     return out;
   }
   // Write-only values in the proposal are not changes: compare without them.
