@@ -1,5 +1,6 @@
 #include "clients/azure/azure.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -127,8 +128,11 @@ absl::StatusOr<std::string> EntraCredential::Token() {
   dcs::log::RegisterSecret(token_);
   int64_t ttl = 3600;
   if (j.contains("expires_in")) {
-    if (j["expires_in"].is_number()) ttl = j["expires_in"].get<int64_t>();
-    if (j["expires_in"].is_string()) ttl = std::atoll(j["expires_in"].get<std::string>().c_str());
+    // Through double / strtoll and clamped to a day: 1e300 cast to int64, or
+    // a huge lifetime added to now, would be undefined behaviour.
+    if (j["expires_in"].is_number()) ttl = static_cast<int64_t>(std::clamp(j["expires_in"].get<double>(), 0.0, 86400.0));
+    if (j["expires_in"].is_string()) ttl = std::strtoll(j["expires_in"].get<std::string>().c_str(), nullptr, 10);
+    ttl = std::clamp<int64_t>(ttl, 0, 86400);
   }
   expires_ = now + std::chrono::seconds(std::max<int64_t>(ttl - 300, 0));
   return token_;

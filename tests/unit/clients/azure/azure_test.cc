@@ -103,6 +103,29 @@ TEST(ArmClientTest, TokenIsFetchedOnceAndSentToArm) {
   EXPECT_TRUE(bearer);
 }
 
+// Fuzzer finding (issue 14): "expires_in": 1e300 was cast to int64
+// (undefined; on x86 the token then expired at once and every call fetched a
+// new one). Lifetimes are clamped to a day; the token is reused.
+TEST(ArmClientTest, AbsurdTokenLifetimesAreClamped) {
+  for (const char* expiry : {"1e300", "-1e300", "\"99999999999999999999999\"", "9223372036854775807"}) {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->Add({"POST", kTokenPath, "",
+               Resp(200, std::string(R"({"access_token":"tok-1","expires_in":)") + expiry + "}"), {}});
+    std::string get = std::string(kPath) + "?api-version=" + kRegistryApiVersion;
+    fake->Add({"GET", get, "", Resp(200, RegistryJson("Premium", 7, "disabled")), {}});
+    fake->Add({"GET", get, "", Resp(200, RegistryJson("Premium", 7, "disabled")), {}});
+    http::RetryPolicy retry;
+    retry.max_attempts = 1;
+    ArmClient client(TestConfig(), fake, retry);
+    auto id = ParseRegistryId(kPath);
+    EXPECT_TRUE(client.GetRegistry(*id).ok()) << expiry;
+    auto again = client.GetRegistry(*id);
+    if (std::string(expiry) == "-1e300") continue;  // expired at once: a second token is asked for
+    EXPECT_TRUE(again.ok()) << expiry << ": " << again.status();
+    EXPECT_TRUE(fake->AllUsed()) << expiry;
+  }
+}
+
 TEST(ArmClientTest, ErrorsQuoteEntraAndArmWithoutTheSecret) {
   auto fake = std::make_shared<FakeTransport>();
   fake->Add({"POST", kTokenPath, "",
