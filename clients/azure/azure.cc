@@ -11,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/http/status_macros.h"
+#include "clients/http/text.h"
 #include "provider/log/log.h"
 
 namespace dcs::azure {
@@ -77,14 +78,18 @@ absl::StatusOr<AzureConfig> ResolveAzureConfig(AzureConfig c, const Getenv& gete
 absl::Status ArmError(const http::Response& r, const std::string& what) {
   std::string code, message;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
+  // A field of the wrong type is ignored (value() would throw).
+  const auto text_of = [](const nlohmann::json& o, const char* key) {
+    return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+  };
   if (j.is_object() && j.contains("error") && j["error"].is_object()) {
-    code = j["error"].value("code", "");
-    message = j["error"].value("message", "");
+    code = text_of(j["error"], "code");
+    message = text_of(j["error"], "message");
   } else if (j.is_object() && j.contains("error") && j["error"].is_string()) {  // Entra (OAuth2)
     code = j["error"].get<std::string>();
-    message = j.value("error_description", "");
+    message = text_of(j, "error_description");
   } else {
-    message = r.body.substr(0, 300);
+    message = http::text::Utf8Prefix(r.body, 300);  // cut at a character boundary
   }
   const std::string text = absl::StrCat(what, " failed (HTTP ", r.status, code.empty() ? "" : ", " + code,
                                         "): ", message);

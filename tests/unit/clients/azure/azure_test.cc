@@ -126,6 +126,20 @@ TEST(ArmClientTest, AbsurdTokenLifetimesAreClamped) {
   }
 }
 
+// Fuzzer findings (issue 14): a non-JSON body was cut at 300 bytes inside a
+// character; an error field of the wrong type threw out of ArmError.
+TEST(ArmErrorTest, CutsAtACharacterBoundaryAndIgnoresWrongTypes) {
+  std::string body = "a";
+  for (int i = 0; i < 200; ++i) body += "\xc3\xa9";
+  const std::string cut(ArmError(Resp(502, body), "GET registry").message());
+  EXPECT_EQ(cut.find("\xc3\xe2"), std::string::npos);
+  EXPECT_NE(cut.find("\xc3\xa9\xe2\x80\xa6"), std::string::npos) << "ends after a whole character, then …";
+  const absl::Status typed = ArmError(Resp(400, R"({"error":{"code":5,"message":["x"]}})"), "GET registry");
+  EXPECT_FALSE(typed.ok());
+  const absl::Status entra = ArmError(Resp(401, R"({"error":"invalid_client","error_description":7})"), "token");
+  EXPECT_NE(std::string(entra.message()).find("invalid_client"), std::string::npos);
+}
+
 TEST(ArmClientTest, ErrorsQuoteEntraAndArmWithoutTheSecret) {
   auto fake = std::make_shared<FakeTransport>();
   fake->Add({"POST", kTokenPath, "",
