@@ -1,4 +1,4 @@
-// AI Runtime image-registration endpoints (reference §7, decisions in README.md):
+// AI Runtime image-registration endpoints (decisions in README.md):
 //   POST   /api/2.0/ai-compute-manager/images                      register (idempotent)
 //   GET    /api/2.0/ai-compute-manager/images:get?docker_image_url  one registration
 //   GET    /api/2.0/ai-compute-manager/images                      the caller's registrations

@@ -1,4 +1,4 @@
-// AI Runtime image registrations (reference §7): the per-user registration
+// AI Runtime image registrations (the AI Compute Manager image service of `air register image`): the per-user registration
 // model shared by the API routes (air_images.cc) and the admin drift endpoint.
 //
 // Thread-safety: none; callers hold the store lock (Store::Run).

@@ -72,7 +72,7 @@ struct OAuthToken {
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(OAuthToken, principal, expires_ms)
 
 // One user's registration of one image with the AI Runtime image service
-// (reference §7). The outcome of the pull is decided when the registration is
+// (the AI Runtime's image service). The outcome of the pull is decided when the registration is
 // submitted and revealed when the import finishes.
 struct AirImage {
   std::string docker_image_url;   // normalised, as submitted

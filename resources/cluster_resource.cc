@@ -26,9 +26,6 @@ using databricks::ClusterSpec;
 using databricks::ClustersApi;
 using nlohmann::json;
 
-// Polls every 200 ms growing to 1 s: RUNNING is seen within a second of
-// happening, and a 5-minute start costs ~300 light GETs.
-const databricks::WaitOptions kWaitOptions{std::chrono::milliseconds(200), 1.5, std::chrono::milliseconds(1000)};
 
 std::chrono::steady_clock::time_point Deadline(const cty::Value& object, std::string_view op) {
   return std::chrono::steady_clock::now() + TimeoutFor(object, op, kClusterTimeouts);
@@ -47,7 +44,7 @@ absl::StatusOr<ClusterSpec> SpecFrom(const schema::Block& block, const cty::Valu
     }
   }
   if (body.contains("instance_pool_id")) {
-    // The pool decides these (reference §1.9); the API refuses node types.
+    // The pool decides these: clusters/create refuses node types next to an instance_pool_id.
     for (const char* f : {"node_type_id", "driver_node_type_id", "enable_elastic_disk", "azure_attributes"}) body.erase(f);
   }
   ClusterSpec spec;
@@ -190,9 +187,8 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     const std::string id = GetString(req.prior, "id").value_or("");
     ClustersApi api(*client);
     // Edits are refused while the cluster is starting, restarting or resizing.
-    auto current = databricks::WaitForClusterState(api, id, {"RUNNING", "TERMINATED", "ERROR"},
-                                                   Deadline(req.planned, "update"), req.ctx.stop.get(),
-                                                   client->clock(), kWaitOptions);
+    auto current = client->cluster_states().Wait(id, {"RUNNING", "TERMINATED", "ERROR"},
+                                                 Deadline(req.planned, "update"), req.ctx.stop.get());
     if (!current.ok()) return AddApiError(resp.diagnostics, current.status(), "Cluster " + id + " is not editable");
     auto spec = SpecFrom(schema_.block, req.planned, req.config);
     if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot update the cluster");
@@ -242,8 +238,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     ClustersApi api(client);
     const bool wait = !GetBool(planned, "no_wait").value_or(false);
     absl::StatusOr<ClusterInfo> info =
-        wait ? databricks::WaitForClusterState(api, id, {"RUNNING"}, Deadline(planned, op), ctx.stop.get(),
-                                               client.clock(), kWaitOptions)
+        wait ? client.cluster_states().Wait(id, {"RUNNING"}, Deadline(planned, op), ctx.stop.get())
              : api.Get(id, nullptr);
     if (info.ok()) {
       resp.new_state = ToState(schema_.block, *info, planned, client.config().host);

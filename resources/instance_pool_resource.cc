@@ -29,7 +29,8 @@ using schema::Nesting;
 constexpr char kImagesBlock[] = "preloaded_docker_image";    // ours, one block per image
 constexpr char kImagesField[] = "preloaded_docker_images";   // the API's array
 
-// Fields the edit call does not take (reference §2.2): changing them replaces the pool.
+// Fields instance-pools/edit does not take (it accepts only the name, sizes,
+// idle minutes and custom tags): changing them replaces the pool.
 const char* const kCreateOnly[] = {"node_type_id", "enable_elastic_disk", "disk_spec", "preloaded_spark_versions",
                                    kImagesBlock, "azure_attributes", "aws_attributes"};
 

@@ -3,10 +3,12 @@
 # pin them (tests/tools/*/go.mod), into a cache outside the repo:
 #   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/tofu-<version>/tofu            (required)
 #   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/terraform-<version>/terraform  (best effort)
+#   ${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}/tfplugindocs-<version>/tfplugindocs (registry-docs validation)
 # A cached binary is reused when it reports the pinned version; otherwise it is
 # (re)built with release-like flags and checked before it replaces the old one.
 # stdout: one `name=path` line per available client (tofu=, terraform=, and
 # terraform_path= for a `terraform` found on PATH). Progress goes to stderr.
+# Arguments: the names to build (tofu, terraform, tfplugindocs); none = all.
 # Exit status: non-zero when OpenTofu is unavailable; a Terraform 1.5.7 failure
 # is reported but not fatal. Needs no stdin; safe to run repeatedly or twice at
 # once (a lock serialises builds).
@@ -30,8 +32,14 @@ pinned_version() {
 }
 
 # reports_version BINARY WORD VERSION: whether `BINARY version` says "WORD vVERSION".
+# WORD "module:PATH": the binary's build info names module PATH at vVERSION
+# (for tools such as tfplugindocs whose `version` says "dev" when built from a module).
 reports_version() {
   [ -x "$1" ] || return 1
+  if [ "${2#module:}" != "$2" ]; then
+    "$go" version -m "$1" 2>/dev/null | awk -v m="${2#module:}" -v v="v$3" '($1 == "mod" && $2 == m && $3 == v) {ok = 1} END {exit !ok}'
+    return
+  fi
   local out
   # The whole output first: `| head -n 1` could kill the client with SIGPIPE
   # and, under pipefail, make a good binary look broken.
@@ -76,18 +84,32 @@ build() {
   echo "$name=$out"
 }
 
+names=("$@")
+wanted() { [ "${#names[@]}" -eq 0 ] || [[ " ${names[*]} " == *" $1 "* ]]; }
+for n in "${names[@]}"; do
+  case $n in tofu|terraform|tfplugindocs) ;; *) log "unknown client '$n' (tofu, terraform, tfplugindocs)"; exit 2;; esac
+done
+
 mkdir -p "$cache"
 exec 9>"$cache/.build.lock"
 flock 9
 
 # OpenTofu's release builds set version.dev=no (otherwise it says "v1.12.6-dev").
-build tofu "$tools/opentofu" github.com/opentofu/opentofu/cmd/tofu OpenTofu \
-  "-X github.com/opentofu/opentofu/version.dev=no" || {
-  log "OpenTofu is required by the acceptance tests"
-  exit 1
-}
-build terraform "$tools/terraform" github.com/hashicorp/terraform Terraform ||
-  log "continuing without Terraform 1.5.7 (see tests/tools/README.md)"
+if wanted tofu; then
+  build tofu "$tools/opentofu" github.com/opentofu/opentofu/cmd/tofu OpenTofu \
+    "-X github.com/opentofu/opentofu/version.dev=no" || {
+    log "OpenTofu is required by the acceptance tests"
+    exit 1
+  }
+fi
+if wanted terraform; then
+  build terraform "$tools/terraform" github.com/hashicorp/terraform Terraform ||
+    log "continuing without Terraform 1.5.7 (see tests/tools/README.md)"
+fi
+if wanted tfplugindocs; then
+  build tfplugindocs "$tools/tfplugindocs" github.com/hashicorp/terraform-plugin-docs/cmd/tfplugindocs \
+    module:github.com/hashicorp/terraform-plugin-docs || log "continuing without tfplugindocs (test_registry_docs will fail)"
+fi
 if path_tf=$(command -v terraform); then
   echo "terraform_path=$path_tf"
 fi

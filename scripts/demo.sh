@@ -10,20 +10,39 @@
 #     pool preloading the image, a GPU cluster running it with registry
 #     credentials from a secret scope.
 # Each stack: init, apply, a second plan with no changes, destroy.
+# On exit it stops every daemon it started (dcs-emulator, the registries, and
+# dockerd unless one was already running) and says so.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${DCS_BUILD_DIR:-$repo/build}
 
 bash "$repo/scripts/install-deps.sh"
-clients=$(bash "$repo/scripts/build-clients.sh")
+clients=$(bash "$repo/scripts/build-clients.sh" tofu)
 tofu=$(printf '%s\n' "$clients" | sed -n 's/^tofu=//p')
 bash "$repo/scripts/build.sh" terraform-provider-dcs dcs-emulator
 
 version=$("$build/bin/terraform-provider-dcs" --version | awk '{print $2}')
 work=$(mktemp -d "${TMPDIR:-/tmp}/dcs-demo.XXXXXX")
 emulator_pid=
+registry_started=
+docker_started=
 cleanup() {
-  [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null && wait "$emulator_pid" 2>/dev/null
+  local stopped=()
+  if [ -n "$emulator_pid" ] && kill "$emulator_pid" 2>/dev/null; then
+    wait "$emulator_pid" 2>/dev/null || true
+    stopped+=(dcs-emulator)
+  fi
+  if [ -n "$registry_started" ]; then
+    bash "$repo/scripts/start-registry.sh" --stop --run-dir "$work/registry" >/dev/null 2>&1 || true
+    stopped+=(registries)
+  fi
+  if [ -n "$docker_started" ]; then
+    bash "$repo/scripts/start-docker.sh" --stop >/dev/null 2>&1 || true
+    stopped+=(dockerd)
+  elif [ -n "${docker_host:-}" ]; then
+    echo "== left running: the dockerd at $docker_host, which was running before the demo (stop it with: bash scripts/start-docker.sh --stop)"
+  fi
+  [ "${#stopped[@]}" -gt 0 ] && echo "== stopped what the demo started: ${stopped[*]}"
   rm -rf "$work"
 }
 trap cleanup EXIT
@@ -52,8 +71,16 @@ api -X POST "$url/api/2.0/secrets/put" -d '{"scope":"acr","key":"password","stri
 echo "== secret scope acr (username, password) created in the workspace"
 
 # The build engine and the registry.
+curl -fsS --max-time 2 --unix-socket /run/dcs-docker.sock http://localhost/_ping >/dev/null 2>&1 || docker_started=1
 docker_env=$(bash "$repo/scripts/start-docker.sh")
-registry_env=$(bash "$repo/scripts/start-registry.sh")
+# Free loopback ports for the registries (the script's defaults may be taken).
+read -r p1 p2 p3 p4 < <(python3 -c 'import socket
+ss=[socket.socket() for _ in range(4)]
+[s.bind(("127.0.0.1", 0)) for s in ss]
+print(*[s.getsockname()[1] for s in ss])')
+registry_started=1
+registry_env=$(bash "$repo/scripts/start-registry.sh" --run-dir "$work/registry" \
+  --plain "$p1" --basic "$p2" --token "$p3" --token-server "$p4")
 docker_host=$(printf '%s\n' "$docker_env" | sed -n 's/^DOCKER_HOST=//p')
 registry=$(printf '%s\n' "$registry_env" | sed -n 's/^REGISTRY_PLAIN=//p')
 echo "== dockerd at $docker_host, registry at $registry"

@@ -1,5 +1,5 @@
 // AI Runtime image registration ("air register image"): the AI Compute Manager
-// image service, which no SDK models (reference §7).
+// image service, which no SDK models (routes as the `databricks-air` client library uses them).
 //
 //   POST   /api/2.0/ai-compute-manager/images                       register (idempotent)
 //   GET    /api/2.0/ai-compute-manager/images:get?docker_image_url   status; 404 = not registered

@@ -3,6 +3,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/databricks/auth.h"
+#include "clients/databricks/cluster_waiter.h"
 #include "clients/http/text.h"
 
 namespace dcs::databricks {
@@ -54,7 +55,10 @@ Client::Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport
       clock_(clock),
       tokens_(NewTokenSource(config_, transport, clock)),
       http_(transport, PolicyFor(config_), clock),
-      user_agent_("terraform-provider-dcs/" + provider_version) {}
+      user_agent_("terraform-provider-dcs/" + provider_version),
+      cluster_states_(std::make_unique<ClusterStateBoard>(*this, *clock_)) {}
+
+Client::~Client() = default;
 
 http::Request Client::BuildRequest(std::string_view method, std::string_view path,
                                    const nlohmann::json& body_or_query, std::string authorization) const {

@@ -21,11 +21,14 @@
 
 namespace dcs::databricks {
 
+class ClusterStateBoard;  // cluster_waiter.h
+
 class Client {
  public:
   // `provider_version` goes into "User-Agent: terraform-provider-dcs/<version>".
   Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport,
          std::shared_ptr<http::Clock> clock, std::string provider_version);
+  ~Client();
 
   // Calls `method` `path` (e.g. "/api/2.1/clusters/get"). For GET and DELETE
   // `body_or_query` (an object, or null) becomes the query string — arrays as
@@ -42,6 +45,9 @@ class Client {
 
   const ResolvedConfig& config() const { return config_; }
   http::Clock& clock() { return *clock_; }
+  // The one place where this client's cluster waits poll (cluster_waiter.h),
+  // so that concurrent waits share their requests.
+  ClusterStateBoard& cluster_states() { return *cluster_states_; }
 
  private:
   http::Request BuildRequest(std::string_view method, std::string_view path,
@@ -53,6 +59,7 @@ class Client {
   std::unique_ptr<TokenSource> tokens_;
   http::RetryingClient http_;
   std::string user_agent_;
+  std::unique_ptr<ClusterStateBoard> cluster_states_;
 };
 
 // Maps a non-2xx answer to a Status: error_code first (RESOURCE_DOES_NOT_EXIST

@@ -262,9 +262,8 @@ TEST(WaiterTest, PollsWithGrowingIntervalResetOnStateChange) {
   ExpectState(f, "RESTARTING");
   ExpectState(f, "RESTARTING");
   ExpectState(f, "RUNNING");
-  ClustersApi api(f.client);
-  auto r = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(20), nullptr,
-                               *f.clock);
+  ClusterStateBoard board(f.client, *f.clock, {std::chrono::milliseconds(200), 1.5, std::chrono::seconds(5)});
+  auto r = board.Wait("c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(20), nullptr);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->state, "RUNNING");
   using std::chrono::milliseconds;
@@ -276,10 +275,9 @@ TEST(WaiterTest, IntervalIsCapped) {
   ClientFixture f;
   for (int i = 0; i < 12; ++i) ExpectState(f, "PENDING");
   ExpectState(f, "RUNNING");
-  ClustersApi api(f.client);
-  ASSERT_TRUE(WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::hours(1), nullptr,
-                                  *f.clock).ok());
-  EXPECT_EQ(f.clock->sleeps().back(), std::chrono::milliseconds(5000));
+  ClusterStateBoard board(f.client, *f.clock);
+  ASSERT_TRUE(board.Wait("c1", {"RUNNING"}, f.clock->Now() + std::chrono::hours(1), nullptr).ok());
+  EXPECT_EQ(f.clock->sleeps().back(), std::chrono::milliseconds(1000));
 }
 
 TEST(WaiterTest, FailsFastOnTerminatedWithStateMessage) {
@@ -287,9 +285,7 @@ TEST(WaiterTest, FailsFastOnTerminatedWithStateMessage) {
   ExpectState(f, "PENDING");
   ExpectState(f, "TERMINATED",
               R"(,"state_message":"Failed to pull image","termination_reason":{"code":"DOCKER_IMAGE_PULL_FAILURE","type":"CLIENT_ERROR"})");
-  ClustersApi api(f.client);
-  auto r = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(20), nullptr,
-                               *f.clock);
+  auto r = f.client.cluster_states().Wait("c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(20), nullptr);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(r.status().message(), HasSubstr("Failed to pull image"));
   EXPECT_THAT(r.status().message(), HasSubstr("DOCKER_IMAGE_PULL_FAILURE"));
@@ -298,14 +294,13 @@ TEST(WaiterTest, FailsFastOnTerminatedWithStateMessage) {
 TEST(WaiterTest, DeadlineAndStop) {
   ClientFixture f;
   for (int i = 0; i < 50; ++i) ExpectState(f, "PENDING");
-  ClustersApi api(f.client);
-  auto r = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::seconds(3), nullptr,
-                               *f.clock);
+  ClusterStateBoard& board = f.client.cluster_states();
+  auto r = board.Wait("c1", {"RUNNING"}, f.clock->Now() + std::chrono::seconds(3), nullptr);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kDeadlineExceeded);
   EXPECT_THAT(r.status().message(), HasSubstr("still PENDING"));
   std::atomic<bool> stop{false};
   f.clock->set_on_sleep([&](std::chrono::milliseconds) { stop = true; });
-  auto s = WaitForClusterState(api, "c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(3), &stop, *f.clock);
+  auto s = board.Wait("c1", {"RUNNING"}, f.clock->Now() + std::chrono::minutes(3), &stop);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kCancelled);
 }
 

@@ -50,7 +50,9 @@ Refinements NotNull() {
   return r;
 }
 
-// Every byte example of reference §3.3 and §3.4, plus number forms.
+// Byte examples of cty's msgpack encoding (go-cty's cty/msgpack: unknowns as
+// extension 0, refined unknowns as extension 12, dynamic values as [type JSON, value]),
+// plus number forms.
 std::vector<Golden> GoldenVectors() {
   Type obj = Type::Object({{"id", Type::String()}, {"n", Type::Number()}});
   Refinements prefix = NotNull();
