@@ -63,13 +63,17 @@ class FaultsTest(AcceptanceTest):
         self.emu.clear_faults()
         rules = faults["rules"]
         matched = rules[0]["matched"]
-        print(f"\nfaults over {matched} API calls: " +
+        print(f"\nfaults over {matched} API calls (rule /api/*): " +
               ", ".join(f"{r['kind']}@{r['path']}={r['fired']}" for r in rules), file=sys.stderr)
-        fired = sum(r["fired"] for r in rules if r["path"] == "/api/*")
-        self.assertGreaterEqual(fired / matched, 0.18, faults)  # the faults really happened
+        log = self.emu.requests()["requests"]
+        faulted = [r for r in log if r["path"].startswith("/api/") and r["fault"]]
+        api_calls = [r for r in log if r["path"].startswith("/api/")]
+        print(f"failed API calls: {len(faulted)} of {len(api_calls)}", file=sys.stderr)
+        # The faults really happened: a fifth or more of all API calls failed
+        # (errors, resets, lost replies; latency is on top and not logged).
+        self.assertGreaterEqual(len(faulted) / len(api_calls), 0.18, faults)
         for rule in rules:
             self.assertGreater(rule["fired"], 0, faults)  # every kind fired
-        log = self.emu.requests()["requests"]
         lost_creates = [r for r in log if r["path"].endswith("/clusters/create") and r["fault"] == "drop-reply"]
         self.assertGreater(len(lost_creates), 0)
         clusters = self.emu.clusters()
