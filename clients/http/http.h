@@ -113,59 +113,11 @@ class RetryingClient {
   std::atomic<int64_t> next_slot_ns_{0};
 };
 
-// A Transport for tests: answers from fixtures {method, path, expected body
-// (empty = any), response} in order per (method, path); an unmatched request
-// fails the call with FailedPrecondition and a fixture to paste. A read_body
-// stream is drained into the recorded request's `body` before matching;
-// an on_body consumer receives the fixture's body in one chunk.
-class FakeTransport : public Transport {
- public:
-  struct Fixture {
-    std::string method;
-    std::string path;           // URL path plus query, e.g. "/api/2.1/clusters/get?cluster_id=1"
-    std::string expected_body;  // compared as JSON when both parse, else as text
-    Response response;
-    absl::Status error;  // when not OK, Send returns it instead of `response`
-  };
-  void Add(Fixture fixture);
-  absl::StatusOr<Response> Send(const Request& request) override;
-  std::vector<Request> requests() const;  // everything sent, in order
-  bool AllUsed() const;
-
- private:
-  mutable std::mutex mu_;
-  std::vector<Fixture> fixtures_;
-  std::vector<bool> used_;
-  std::vector<Request> requests_;
-};
-
 // Text safe to log: Authorization / X-Registry-Auth header values, and
 // "password", "token", "secret", "client_secret", "access_token",
 // "refresh_token" JSON fields, replaced by "<redacted>".
 std::string RedactHeaders(const Headers& headers);
 std::string RedactJsonBody(std::string_view body);
-
-
-// Additions (beyond the original contract) ---------------------------------
-
-// A Clock for tests: Now() advances only through Sleep() or Advance(); every
-// Sleep is recorded. Sleep returns false without advancing when `*stop` is
-// already true, and calls the optional on_sleep hook (tests use it to flip a
-// stop flag or change fixtures "while waiting").
-class FakeClock : public Clock {
- public:
-  std::chrono::steady_clock::time_point Now() override;
-  bool Sleep(std::chrono::milliseconds d, const std::atomic<bool>* stop) override;
-  void Advance(std::chrono::milliseconds d);
-  std::vector<std::chrono::milliseconds> sleeps() const;
-  void set_on_sleep(std::function<void(std::chrono::milliseconds)> hook);
-
- private:
-  mutable std::mutex mu_;
-  std::chrono::steady_clock::time_point now_{std::chrono::hours(1000)};
-  std::vector<std::chrono::milliseconds> sleeps_;
-  std::function<void(std::chrono::milliseconds)> on_sleep_;
-};
 
 // Parses a Retry-After value: delta-seconds ("120") or an IMF-fixdate HTTP
 // date ("Wed, 21 Oct 2015 07:28:00 GMT", relative to `now`; past dates give

@@ -11,6 +11,7 @@
 #include "clients/databricks/instance_pools_api.h"
 #include "clients/databricks/secrets_api.h"
 #include "clients/databricks/workspace_conf_api.h"
+#include "clients/http/testing/fakes.h"
 #include "fuzz/fuzz_common.h"
 #include "provider/cty/utf8.h"
 

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "clients/registry/registry_client.h"
+#include "clients/http/testing/fakes.h"
 #include "fuzz/fuzz_common.h"
 #include "provider/cty/utf8.h"
 

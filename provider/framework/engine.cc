@@ -104,6 +104,7 @@ Diagnostics ValidateAgainstSchema(const schema::Block& block, const cty::Value& 
 }
 
 Diagnostics Engine::ValidateProviderConfig(const cty::Value& config) const {
+  RegisterSensitiveValues(provider_->GetSchema().block, config);
   Diagnostics d = ValidateAgainstSchema(provider_->GetSchema().block, config, {});
   provider_->ValidateConfig({MakeContext(), config}, d);
   return d;
@@ -112,6 +113,7 @@ Diagnostics Engine::ValidateProviderConfig(const cty::Value& config) const {
 Diagnostics Engine::ConfigureProvider(const std::string& terraform_version, const cty::Value& config,
                                       const ClientCapabilities& client) {
   Diagnostics d;
+  RegisterSensitiveValues(provider_->GetSchema().block, config);
   ProviderData data = provider_->Configure({MakeContext(client), terraform_version, config}, d);
   std::lock_guard<std::mutex> lock(mu_);
   provider_data_ = std::move(data);
@@ -123,6 +125,7 @@ Diagnostics Engine::ValidateResourceConfig(const std::string& type, const cty::V
   Diagnostics d;
   const Resource* r = FindResource(type, d);
   if (!r) return d;
+  RegisterSensitiveValues(r->GetSchema().block, config);
   d = ValidateAgainstSchema(r->GetSchema().block, config, client);
   r->ValidateConfig({MakeContext(client), config}, d);
   return d;
@@ -135,6 +138,7 @@ Diagnostics Engine::ValidateDataSourceConfig(const std::string& type, const cty:
     d.AddError("Unknown data source", "This provider has no data source \"" + type + "\".");
     return d;
   }
+  RegisterSensitiveValues(it->second->GetSchema().block, config);
   d = ValidateAgainstSchema(it->second->GetSchema().block, config, {});
   it->second->ValidateConfig({MakeContext(), config}, d);
   return d;
@@ -147,6 +151,7 @@ ReadDataResponse Engine::ReadDataSource(const std::string& type, const cty::Valu
     resp.diagnostics.AddError("Unknown data source", "This provider has no data source \"" + type + "\".");
     return resp;
   }
+  RegisterSensitiveValues(it->second->GetSchema().block, config);
   const cty::Type want = it->second->GetSchema().block.ImpliedType();
   resp.state = cty::Value::Null(want);
   it->second->Read({MakeContext(), config}, resp);

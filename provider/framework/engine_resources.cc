@@ -56,6 +56,7 @@ UpgradeResult Engine::UpgradeResourceState(const std::string& type, int64_t vers
                              "The stored state could not be decoded: " + std::string(v.status().message()));
     return out;
   }
+  RegisterSensitiveValues(s.block, *v);
   // No client capabilities here: keep the values older clients store.
   out.state = NullWriteOnly(s.block, *v, /*client_supports_write_only=*/false);
   return out;
@@ -66,6 +67,7 @@ ReadResponse Engine::ReadResource(const std::string& type, const cty::Value& sta
   ReadResponse resp;
   const Resource* r = FindResource(type, resp.diagnostics);
   if (!r) return resp;
+  RegisterSensitiveValues(r->GetSchema().block, state);
   resp.new_state = state;
   resp.private_data = private_data;
   r->Read({MakeContext(client), state, private_data}, resp);
@@ -82,6 +84,7 @@ PlanResult Engine::PlanResourceChange(const std::string& type, const cty::Value&
   const Resource* r = FindResource(type, out.diagnostics);
   if (!r) return out;
   out.planned_private = prior_private;
+  for (const cty::Value* v : {&prior, &proposed, &config}) RegisterSensitiveValues(r->GetSchema().block, *v);
   if (proposed.IsNull()) {  // destroy
     out.planned = proposed;
     if (auto* d = dynamic_cast<const ResourceWithDestroyPlan*>(r); d != nullptr && !prior.IsNull()) {
@@ -120,6 +123,7 @@ ApplyResponse Engine::ApplyResourceChange(const std::string& type, const cty::Va
   if (!r) return resp;
   // Apply carries no client capabilities; a write-only value left in the
   // plan means the client kept it (no write-only support).
+  for (const cty::Value* v : {&prior, &planned, &config}) RegisterSensitiveValues(r->GetSchema().block, *v);
   ClientCapabilities client;
   client.write_only_attributes_allowed = !HasWriteOnlyValues(r->GetSchema().block, planned);
   const Context ctx = MakeContext(client);

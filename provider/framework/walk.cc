@@ -1,7 +1,10 @@
 #include "provider/framework/walk.h"
 
+
 #include <map>
 #include <vector>
+
+#include "provider/log/log.h"
 
 namespace dcs::framework {
 namespace {
@@ -150,6 +153,33 @@ cty::Value UnknownsAsNull(const cty::Value& value) {
     default:
       return value;
   }
+}
+
+namespace {
+
+void RegisterStrings(const cty::Value& v) {
+  if (v.IsNull() || !v.IsKnown()) return;
+  const cty::Type& t = v.type();
+  if (t.kind() == cty::TypeKind::kString) {
+    log::RegisterSecret(v.AsString());
+  } else if (t.kind() == cty::TypeKind::kObject) {
+    for (const auto& [name, attr] : v.Attributes()) RegisterStrings(attr);
+  } else if (t.IsCollection() || t.kind() == cty::TypeKind::kTuple) {
+    if (t.kind() == cty::TypeKind::kMap) {
+      for (const auto& [key, element] : v.Attributes()) RegisterStrings(element);
+    } else {
+      for (const auto& element : v.Elements()) RegisterStrings(element);
+    }
+  }
+}
+
+}  // namespace
+
+void RegisterSensitiveValues(const schema::Block& block, const cty::Value& object) {
+  if (object.IsNull() || !object.IsKnown()) return;
+  VisitAttributes(block, object, cty::Path(), [](const schema::Attribute& a, const cty::Value& v, const cty::Path&) {
+    if (a.sensitive || a.write_only) RegisterStrings(v);
+  });
 }
 
 }  // namespace dcs::framework

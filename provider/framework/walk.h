@@ -38,6 +38,12 @@ cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object,
 // not (ApplyResourceChange carries no client capabilities).
 bool HasWriteOnlyValues(const schema::Block& block, const cty::Value& object);
 
+// Registers every known string (at any depth) of the sensitive or write-only
+// attributes in `object` with the log redaction, so that no later log line,
+// from the framework or a resource, can carry one. The engine calls it on
+// every config, plan and state it receives, before any resource code runs.
+void RegisterSensitiveValues(const schema::Block& block, const cty::Value& object);
+
 // `value` with every unknown (at any depth) replaced by a null of its type.
 // For the state a Create records when the remote object exists but cannot be
 // read back: the client needs a wholly known object, and keeping the id (the

@@ -123,12 +123,15 @@ const NestedBlock* Block::FindBlock(std::string_view name) const {
 }
 
 cty::Type Block::ImpliedType() const {
+  if (auto memo = implied_type_memo.Get()) return *memo;
   std::map<std::string, cty::Type> attrs;
   for (const auto& a : attributes) attrs[a.name] = a.ValueType();
   for (const auto& b : blocks) {
     attrs[b.name] = CollectionOf(b.nesting, b.block->ImpliedType());
   }
-  return cty::Type::Object(std::move(attrs));
+  auto type = std::make_shared<const cty::Type>(cty::Type::Object(std::move(attrs)));
+  implied_type_memo.Set(type);
+  return *type;
 }
 
 std::shared_ptr<const NestedAttributes> Nested(Nesting nesting, std::vector<Attribute> attributes) {

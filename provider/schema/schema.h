@@ -9,6 +9,7 @@
 #ifndef DCS_PROVIDER_SCHEMA_SCHEMA_H_
 #define DCS_PROVIDER_SCHEMA_SCHEMA_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -99,15 +100,35 @@ struct NestedBlock {
   int64_t max_items = 0;  // 0 = unlimited
 };
 
+// ImpliedType's memo. Every decode, conform and state conversion asks for the
+// type, and building it walks the whole schema; a block is not changed once
+// it is in use, so the first answer stands. A copy starts empty (the copy may
+// still be edited before it is used).
+class ImpliedTypeMemo {
+ public:
+  ImpliedTypeMemo() = default;
+  ImpliedTypeMemo(const ImpliedTypeMemo&) {}
+  ImpliedTypeMemo& operator=(const ImpliedTypeMemo&) {
+    type_.store(nullptr);
+    return *this;
+  }
+  std::shared_ptr<const cty::Type> Get() const { return type_.load(); }
+  void Set(std::shared_ptr<const cty::Type> type) const { type_.store(std::move(type)); }
+
+ private:
+  mutable std::atomic<std::shared_ptr<const cty::Type>> type_;
+};
+
 struct Block {
   std::vector<Attribute> attributes;
   std::vector<NestedBlock> blocks;
   std::string description;  // markdown
   std::string deprecation_message;
+  ImpliedTypeMemo implied_type_memo = {};
 
   const Attribute* FindAttribute(std::string_view name) const;
   const NestedBlock* FindBlock(std::string_view name) const;
-  // The object type of this block's values on the wire.
+  // The object type of this block's values on the wire (computed once).
   cty::Type ImpliedType() const;
 };
 

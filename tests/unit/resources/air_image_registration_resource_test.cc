@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/databricks/client.h"
+#include "clients/http/testing/fakes.h"
 #include "provider/framework/resource.h"
 #include "resources/provider.h"
 #include "resources/values.h"

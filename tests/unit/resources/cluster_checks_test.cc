@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/http/http.h"
+#include "clients/http/testing/fakes.h"
 #include "resources/api_json.h"
 #include "resources/cluster_schema.h"
 

@@ -4,6 +4,7 @@
 
 #include "clients/databricks/client.h"
 #include "clients/http/http.h"
+#include "clients/http/testing/fakes.h"
 #include "provider/framework/resource.h"
 #include "resources/provider.h"
 

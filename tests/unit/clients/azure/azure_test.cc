@@ -4,6 +4,8 @@
 
 #include <map>
 
+#include "clients/http/testing/fakes.h"
+
 namespace dcs::azure {
 namespace {
 

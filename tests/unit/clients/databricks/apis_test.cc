@@ -7,6 +7,7 @@
 #include "clients/databricks/instance_pools_api.h"
 #include "clients/databricks/secrets_api.h"
 #include "clients/databricks/workspace_conf_api.h"
+#include "clients/http/testing/fakes.h"
 #include "tests/unit/clients/databricks/fixture.h"
 
 namespace dcs::databricks {

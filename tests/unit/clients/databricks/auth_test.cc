@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/databricks/auth.h"
+#include "clients/http/testing/fakes.h"
 #include "provider/log/log.h"
 #include "tests/unit/clients/databricks/fixture.h"
 

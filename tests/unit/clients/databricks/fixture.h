@@ -7,6 +7,7 @@
 
 #include "clients/databricks/client.h"
 #include "clients/http/http.h"
+#include "clients/http/testing/fakes.h"
 
 namespace dcs::databricks {
 

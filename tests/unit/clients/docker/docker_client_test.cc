@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
+#include "clients/http/testing/fakes.h"
 #include "tests/unit/clients/docker/test_tree.h"
 
 namespace dcs::docker {

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/http/http.h"
+#include "clients/http/testing/fakes.h"
 #include "provider/log/log.h"
 
 namespace dcs::http {

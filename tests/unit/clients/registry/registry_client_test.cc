@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "clients/http/testing/fakes.h"
+
 namespace dcs::registry {
 namespace {
 

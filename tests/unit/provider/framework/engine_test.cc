@@ -1,6 +1,11 @@
 #include "provider/framework/engine.h"
 
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
+
+#include "provider/log/log.h"
 
 #include "tests/unit/provider/framework/fake_resource.h"
 
@@ -104,6 +109,22 @@ TEST_F(EngineTest, ApplyCreatesWhollyKnownStateWithoutWriteOnlyValues) {
   EXPECT_TRUE(state.GetAttr("password").IsNull());
   EXPECT_EQ(state.GetAttr("disk").Elements()[0].GetAttr("serial").AsString(), "sn-10");
   EXPECT_EQ(fake_->count(), 1u);
+}
+
+TEST_F(EngineTest, SensitiveAndWriteOnlyValuesAreRedactedBeforeResourceCodeRuns) {
+  std::vector<std::string> lines;
+  log::SetLevelForTesting(log::Level::kTrace);
+  log::SetSinkForTesting([&](std::string_view line) { lines.emplace_back(line); });
+  fake_->log_config = true;
+  CreateThing(Config("visible-thing", "1", /*with_password=*/true));
+  log::SetSinkForTesting(nullptr);
+  log::ClearSecretsForTesting();
+  log::SetLevelForTesting(log::Level::kWarn);
+  std::string all;
+  for (const auto& l : lines) all += l + "\n";
+  ASSERT_NE(all.find("fake create"), std::string::npos) << all;
+  EXPECT_NE(all.find("visible-thing"), std::string::npos) << all;
+  EXPECT_EQ(all.find("s3cret"), std::string::npos) << "the write-only password reached a log line:\n" << all;
 }
 
 TEST_F(EngineTest, UnchangedUpdateKeepsComputedValues) {

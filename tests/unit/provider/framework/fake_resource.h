@@ -9,6 +9,7 @@
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/resource.h"
 #include "provider/framework/validators.h"
+#include "provider/log/log.h"
 
 namespace dcs::framework::testing {
 
@@ -41,6 +42,7 @@ class FakeResource : public Resource {
   const schema::Schema& GetSchema() const override { return schema_; }
 
   void Create(const CreateRequest& req, ApplyResponse& resp) const override {
+    if (log_config) log::Info("fake create", {{"config", req.config.DebugString()}});
     std::lock_guard<std::mutex> lock(mu_);
     std::string id = "thing-" + std::to_string(++next_id_);
     resp.new_state = Fill(req.planned, id);
@@ -66,6 +68,8 @@ class FakeResource : public Resource {
     std::lock_guard<std::mutex> lock(mu_);
     return objects_.size();
   }
+  // Whether Create logs its whole config, as careless resource code might.
+  bool log_config = false;
   // Whether Fill should leave `state` unknown (to test the engine's checks).
   bool leave_unknown = false;
   // Whether Fill should echo the write-only password into state.

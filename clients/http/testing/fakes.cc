@@ -1,9 +1,9 @@
-// FakeTransport: ordered fixtures per (method, path) for unit tests.
+// FakeTransport (ordered fixtures per (method, path)) and FakeClock, for unit tests.
 #include <nlohmann/json.hpp>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "clients/http/http.h"
+#include "clients/http/testing/fakes.h"
 
 namespace dcs::http {
 namespace {
@@ -78,6 +78,39 @@ bool FakeTransport::AllUsed() const {
     if (!u) return false;
   }
   return true;
+}
+
+std::chrono::steady_clock::time_point FakeClock::Now() {
+  std::lock_guard<std::mutex> lock(mu_);
+  return now_;
+}
+
+bool FakeClock::Sleep(std::chrono::milliseconds d, const std::atomic<bool>* stop) {
+  if (stop != nullptr && stop->load()) return false;
+  std::function<void(std::chrono::milliseconds)> hook;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    sleeps_.push_back(d);
+    now_ += d;
+    hook = on_sleep_;
+  }
+  if (hook) hook(d);
+  return stop == nullptr || !stop->load();
+}
+
+void FakeClock::Advance(std::chrono::milliseconds d) {
+  std::lock_guard<std::mutex> lock(mu_);
+  now_ += d;
+}
+
+std::vector<std::chrono::milliseconds> FakeClock::sleeps() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sleeps_;
+}
+
+void FakeClock::set_on_sleep(std::function<void(std::chrono::milliseconds)> hook) {
+  std::lock_guard<std::mutex> lock(mu_);
+  on_sleep_ = std::move(hook);
 }
 
 }  // namespace dcs::http
