@@ -22,18 +22,24 @@ std::string TrimSlash(std::string s) {
   return s;
 }
 
+// A string field, "" when absent or of another type (value() would throw:
+// fuzzer finding, {"id": 3599} escaped GetRegistry as an exception).
+std::string StringField(const nlohmann::json& o, const char* key) {
+  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+}
+
 RegistryInfo ParseRegistry(const nlohmann::json& j) {
   RegistryInfo info;
-  info.id = j.value("id", "");
-  if (j.contains("sku") && j["sku"].is_object()) info.sku = j["sku"].value("name", "");
+  info.id = StringField(j, "id");
+  if (j.contains("sku") && j["sku"].is_object()) info.sku = StringField(j["sku"], "name");
   if (j.contains("properties") && j["properties"].is_object()) {
     const auto& p = j["properties"];
-    info.login_server = p.value("loginServer", "");
+    info.login_server = StringField(p, "loginServer");
     if (p.contains("policies") && p["policies"].is_object() && p["policies"].contains("retentionPolicy") &&
         p["policies"]["retentionPolicy"].is_object()) {
       const auto& r = p["policies"]["retentionPolicy"];
       if (r.contains("days") && r["days"].is_number_integer()) info.retention.days = r["days"].get<int64_t>();
-      info.retention.enabled = absl::AsciiStrToLower(r.value("status", "disabled")) == "enabled";
+      info.retention.enabled = absl::AsciiStrToLower(StringField(r, "status")) == "enabled";
     }
   }
   return info;

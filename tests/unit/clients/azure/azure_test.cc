@@ -142,6 +142,26 @@ TEST(ArmErrorTest, CutsAtACharacterBoundaryAndIgnoresWrongTypes) {
   EXPECT_NE(std::string(entra.message()).find("invalid_client"), std::string::npos);
 }
 
+// Fuzzer finding (issue 14): a registry answer with a field of the wrong type
+// ({"id": 3599}) threw nlohmann::type_error out of GetRegistry.
+TEST(ArmClientTest, WrongTypedRegistryFieldsAreIgnored) {
+  auto fake = std::make_shared<FakeTransport>();
+  fake->Add({"POST", kTokenPath, "", Resp(200, R"({"access_token":"tok-1","expires_in":3599})"), {}});
+  std::string get = std::string(kPath) + "?api-version=" + kRegistryApiVersion;
+  fake->Add({"GET", get, "",
+             Resp(200, R"({"id":3599,"sku":{"name":1},"properties":{"loginServer":[],)"
+                       R"("policies":{"retentionPolicy":{"days":7,"status":false}}}})"),
+             {}});
+  http::RetryPolicy retry;
+  retry.max_attempts = 1;
+  ArmClient client(TestConfig(), fake, retry);
+  auto info = client.GetRegistry(*ParseRegistryId(kPath));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->id, "");
+  EXPECT_EQ(info->retention.days, 7);
+  EXPECT_FALSE(info->retention.enabled);
+}
+
 TEST(ArmClientTest, ErrorsQuoteEntraAndArmWithoutTheSecret) {
   auto fake = std::make_shared<FakeTransport>();
   fake->Add({"POST", kTokenPath, "",
