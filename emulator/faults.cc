@@ -20,7 +20,7 @@ int64_t NowUs() {
 }
 
 bool KnownKind(const std::string& k) {
-  return k == "429" || k == "500" || k == "503" || k == "reset" || k == "latency";
+  return k == "429" || k == "500" || k == "503" || k == "reset" || k == "drop-reply" || k == "latency";
 }
 
 }  // namespace
@@ -34,6 +34,8 @@ bool PathMatches(const std::string& pattern, const std::string& path) {
 absl::Status FaultInjector::Parse(const Json& config, std::vector<Rule>* rules,
                                   std::vector<Limit>* limits) const {
   if (!config.is_object()) return InvalidParameter("fault configuration must be a JSON object");
+  std::optional<uint64_t> seed;
+  if (config.contains("seed")) seed = config["seed"].get<uint64_t>();
   for (const Json& r : config.value("rules", Json::array())) {
     Rule rule;
     rule.path = r.value("path", "*");
@@ -42,9 +44,16 @@ absl::Status FaultInjector::Parse(const Json& config, std::vector<Rule>* rules,
     rule.rate = r.value("rate", 1.0);
     rule.latency_ms = r.value("latency_ms", int64_t{0});
     rule.retry_after_s = r.value("retry_after_seconds", 1);
+    if (r.contains("seed")) {
+      rule.seed = r["seed"].get<uint64_t>();
+    } else if (seed) {
+      // Distinct, reproducible streams per rule (splitmix-style spreading).
+      rule.seed = *seed + 0x9E3779B97F4A7C15ull * (rules->size() + 1);
+    }
+    if (rule.seed) rule.random.seed(*rule.seed);
     if (!KnownKind(rule.kind)) {
       return InvalidParameter(absl::StrCat("Invalid fault kind '", rule.kind,
-                                           "' (expected 429, 500, 503, reset or latency)"));
+                                           "' (expected 429, 500, 503, reset, drop-reply or latency)"));
     }
     if (!(rule.rate >= 0 && rule.rate <= 1)) return InvalidParameter("fault rate must be within [0, 1]");
     rules->push_back(rule);
@@ -95,7 +104,8 @@ Json FaultInjector::Describe() const {
   for (const Rule& r : rules_) {
     rules.push_back({{"path", r.path}, {"method", r.method}, {"kind", r.kind}, {"rate", r.rate},
                      {"latency_ms", r.latency_ms}, {"retry_after_seconds", r.retry_after_s},
-                     {"matched", r.matched}, {"fired", r.fired}});
+                     {"matched", r.matched}, {"fired", r.fired}, {"deferred", r.deferred}});
+    if (r.seed) rules.back()["seed"] = *r.seed;
   }
   for (const Limit& l : limits_) {
     limits.push_back({{"path", l.path}, {"requests_per_second", l.rps}, {"burst", l.burst},
@@ -104,23 +114,36 @@ Json FaultInjector::Describe() const {
   return Json{{"rules", rules}, {"rate_limits", limits}};
 }
 
+bool FaultInjector::Rule::Scheduled() {
+  if (seed) return std::uniform_real_distribution<double>(0.0, 1.0)(random) < rate;
+  acc += rate;
+  if (acc < 1.0 - 1e-9) return false;
+  acc -= 1.0;
+  return true;
+}
+
 FaultDecision FaultInjector::Decide(const std::string& method, const std::string& path) {
   FaultDecision d;
   std::lock_guard<std::mutex> lock(mu_);
   for (Rule& r : rules_) {
     if (!PathMatches(r.path, path) || (!r.method.empty() && r.method != method)) continue;
     ++r.matched;
-    r.acc += r.rate;
-    if (r.acc < 1.0 - 1e-9) continue;
-    r.acc -= 1.0;
+    // A deferred firing is still owed; the schedule keeps running meanwhile
+    // (one owed firing at most, so the rate stays the configured one).
+    const bool scheduled = r.Scheduled();
+    if (!scheduled && !r.due) continue;
     if (r.kind == "latency") {
       ++r.fired;
       d.latency_ms += r.latency_ms;
     } else if (d.kind.empty()) {
       ++r.fired;
+      r.due = false;
       d.kind = r.kind;
       d.retry_after_s = r.retry_after_s;
       d.latency_ms += r.latency_ms;
+    } else if (!r.due) {
+      ++r.deferred;
+      r.due = true;
     }
   }
   return d;

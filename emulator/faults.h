@@ -1,10 +1,19 @@
 // Fault injection and request-rate limiting for API routes.
 //
 // Rules match by method (optional) and path ("*" = all, "prefix*" = prefix, else
-// exact). A rule with rate r fires on a deterministic r-fraction of its matching
-// requests (error diffusion: exactly floor(n*r) or ceil(n*r) of n), so tests can
-// assert counts without flakiness. Kinds: "429" (with Retry-After), "500", "503",
-// "reset" (TCP reset, no response) and "latency" (delay, then serve normally).
+// exact). Each rule keeps its own schedule over the requests it matches:
+//  * without a seed, error diffusion fires it on exactly floor(n*r) or
+//    ceil(n*r) of n matching requests, so tests can assert counts;
+//  * with a seed (top-level "seed" or the rule's own), every rule draws from
+//    its own generator seeded by (seed, rule index): independent schedules,
+//    reproducible for the same sequence of matching requests.
+// A request gets at most one error kind. A rule that is due while an earlier
+// rule already faulted the request stays due and fires on its next match, so
+// rules sharing a path all fire at their rates instead of the first one
+// starving the others. Kinds: "429" (with Retry-After), "500", "503", "reset"
+// (TCP reset before the request is handled), "drop-reply" (the request is
+// handled, then the connection is reset instead of answering: the change
+// happened and the client never learns it) and "latency" (delay, then serve).
 //
 // Thread-safe.
 #ifndef DCS_EMULATOR_FAULTS_H_
@@ -12,6 +21,8 @@
 
 #include <cstdint>
 #include <mutex>
+#include <optional>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -22,14 +33,15 @@ namespace dcs::emulator {
 
 struct FaultDecision {
   int64_t latency_ms = 0;
-  std::string kind;       // "" = none; else "429", "500", "503", "reset"
+  std::string kind;       // "" = none; else "429", "500", "503", "reset", "drop-reply"
   int retry_after_s = 0;  // for 429/503
 };
 
 class FaultInjector {
  public:
   // Replaces all rules and limits from
-  // {"rules":[{"path","method"?,"kind","rate","latency_ms"?,"retry_after_seconds"?}],
+  // {"seed"?, "rules":[{"path","method"?,"kind","rate","latency_ms"?,
+  //                     "retry_after_seconds"?,"seed"?}],
   //  "rate_limits":[{"path","requests_per_second","burst"?}]}.
   absl::Status Configure(const nlohmann::json& config);
   // Adds to the current configuration (same shape).
@@ -47,7 +59,12 @@ class FaultInjector {
     int64_t latency_ms = 0;
     int retry_after_s = 1;
     double acc = 0;
-    int64_t matched = 0, fired = 0;
+    bool due = false;                  // deferred: fires on the next match
+    std::optional<uint64_t> seed;      // set: Bernoulli draws from `random`
+    std::mt19937_64 random;
+    int64_t matched = 0, fired = 0, deferred = 0;
+    // Whether this match is one the rule's schedule picks.
+    bool Scheduled();
   };
   struct Limit {
     std::string path;

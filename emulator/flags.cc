@@ -14,16 +14,17 @@ absl::Status Bad(absl::string_view msg) {
   return absl::InvalidArgumentError(absl::StrCat(msg, "\n", Usage()));
 }
 
-// --fault KIND:RATE[:PATH[:LATENCY_MS]]
+// --fault KIND:RATE[:PATH[:LATENCY_MS[:METHOD]]]
 absl::Status AddFault(const std::string& spec, Json& faults) {
   std::vector<std::string> parts = absl::StrSplit(spec, ':');
   double rate = 0;
   if (parts.size() < 2 || !absl::SimpleAtod(parts[1], &rate)) {
-    return Bad(absl::StrCat("bad --fault '", spec, "' (want KIND:RATE[:PATH[:LATENCY_MS]])"));
+    return Bad(absl::StrCat("bad --fault '", spec, "' (want KIND:RATE[:PATH[:LATENCY_MS[:METHOD]]])"));
   }
   Json rule = {{"kind", parts[0]}, {"rate", rate}, {"path", parts.size() > 2 ? parts[2] : "*"}};
   int64_t latency = 0;
   if (parts.size() > 3 && absl::SimpleAtoi(parts[3], &latency)) rule["latency_ms"] = latency;
+  if (parts.size() > 4 && !parts[4].empty()) rule["method"] = parts[4];
   faults["rules"].push_back(rule);
   return absl::OkStatus();
 }
@@ -58,6 +59,7 @@ absl::Status ApplyFlag(const std::string& name, const std::string& value, Server
   if (name == "token") { tokens.push_back(value); return absl::OkStatus(); }
   if (name == "user") { user = value; return absl::OkStatus(); }
   if (name == "fault") return AddFault(value, o.faults);
+  if (name == "fault-seed" && numeric) { o.faults["seed"] = n; return absl::OkStatus(); }
   if (name == "rate-limit") return AddRateLimit(value, o.faults);
   if (name == "faults-json") {
     Json j = Json::parse(value, nullptr, false);
@@ -65,6 +67,7 @@ absl::Status ApplyFlag(const std::string& name, const std::string& value, Server
     for (const char* k : {"rules", "rate_limits"}) {
       for (const Json& e : j.value(k, Json::array())) o.faults[k].push_back(e);
     }
+    if (j.contains("seed")) o.faults["seed"] = j["seed"];
     return absl::OkStatus();
   }
   if (name == "oauth-client") {
@@ -82,7 +85,10 @@ std::string Usage() {
   return "usage: dcs-emulator [--port N] [--token TOKEN[=USER]]... [--user NAME]\n"
          "  [--oauth-client ID:SECRET]... [--enable-dcs] [--state-file PATH] [--request-log PATH]\n"
          "  [--start-delay-ms N] [--terminate-delay-ms N] [--resize-delay-ms N] [--air-step-delay-ms N]\n"
-         "  [--fault KIND:RATE[:PATH[:LATENCY_MS]]]... [--faults-json JSON] [--rate-limit RPS[:PATH]]...\n"
+         "  [--fault KIND:RATE[:PATH[:LATENCY_MS[:METHOD]]]]... [--fault-seed N] [--faults-json JSON]
+"
+         "  [--rate-limit RPS[:PATH]]...
+"
          "  [--tls] [--tls-cert-out PATH] [--acr-cert-out PATH] [--threads N] [--max-body-bytes N] [--legacy-not-found]";
 }
 

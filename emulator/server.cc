@@ -178,6 +178,7 @@ bool EmulatorServer::InjectFault(const httplib::Request& hreq, const ApiRequest&
     res.status = 500;
     return true;
   }
+  if (d.kind == "drop-reply") return false;  // handled first; Dispatch drops the answer
   int retry_after = d.retry_after_s;
   if (d.kind.empty() && faults_.RateLimited(req.path, &retry_after)) *fault = "rate_limit";
   if (fault->empty()) return false;
@@ -234,6 +235,11 @@ void EmulatorServer::Dispatch(const httplib::Request& hreq, httplib::Response& r
     WriteReply(*reply, res);
   } else {
     error_code = WriteError(reply.status(), request_id, res);
+  }
+  if (fault == "drop-reply") {
+    // The request took effect (logged with the status it would have had);
+    // the client sees the connection reset instead of the answer.
+    ResetConnection(hreq);
   }
   finish(res.status);
 }

@@ -2,7 +2,6 @@
 // cluster_schema.cc, the plan-time checks in cluster_checks.cc; API bodies
 // and state are mapped by the schema (api_json.h).
 #include <chrono>
-#include <random>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +12,7 @@
 #include "resources/api_json.h"
 #include "resources/cluster_checks.h"
 #include "resources/cluster_schema.h"
+#include "resources/create_journal.h"
 #include "resources/provider.h"
 #include "resources/values.h"
 #include "resources/workspace_client.h"
@@ -26,11 +26,6 @@ using databricks::ClusterSpec;
 using databricks::ClustersApi;
 using nlohmann::json;
 
-std::string RandomToken() {
-  std::random_device rd;
-  std::mt19937_64 gen((static_cast<uint64_t>(rd()) << 32) ^ rd());
-  return absl::StrCat("dcs-", absl::Hex(gen(), absl::kZeroPad16), absl::Hex(gen(), absl::kZeroPad16));
-}
 
 std::chrono::steady_clock::time_point Deadline(const cty::Value& object, std::string_view op) {
   return std::chrono::steady_clock::now() + TimeoutFor(object, op, kClusterTimeouts);
@@ -136,15 +131,39 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     if (!client) return;
     auto spec = SpecFrom(schema_.block, req.planned, req.config);
     if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot create the cluster");
-    // Our own token makes the create safe to retry (429/503/resets).
-    if (!spec->idempotency_token) spec->idempotency_token = RandomToken();
+    // Our own token makes the create safe to retry (429/503/resets), and,
+    // kept in the create journal until the result is handed back, safe
+    // across a provider that dies mid-create (see create_journal.h).
+    CreateJournal& journal = CreateJournal::ForProcess();
+    std::optional<std::string> journaled;
+    if (!spec->idempotency_token) {
+      json body = databricks::ToJson(*spec);
+      if (body.contains("docker_image") && body["docker_image"].contains("basic_auth")) {
+        body["docker_image"]["basic_auth"].erase("password");  // no secret-derived data on disk
+      }
+      bool resumed = false;
+      journaled = journal.Take(CreateJournal::Key(client->config().host, body.dump()), &resumed);
+      spec->idempotency_token = *journaled;
+      if (resumed) log::Info("resuming a create an earlier run did not finish", {{"token", *journaled}});
+    }
     ClustersApi api(*client);
     // Not cancelled by a stop request: an abandoned create could leave a
     // cluster that no state knows about.
     auto id = api.Create(*spec, nullptr);
-    if (!id.ok()) return AddClusterApiError(resp.diagnostics, id.status(), "Cannot create the cluster");
+    if (!id.ok()) {
+      // Keep the token when the create may have happened (no answer, or an
+      // internal error): the next run then adopts that cluster.
+      const absl::StatusCode code = id.status().code();
+      const bool maybe_created = code == absl::StatusCode::kUnavailable || code == absl::StatusCode::kDeadlineExceeded ||
+                                 code == absl::StatusCode::kInternal || code == absl::StatusCode::kUnknown ||
+                                 code == absl::StatusCode::kCancelled;
+      if (journaled && !maybe_created) journal.Settle(*journaled);
+      return AddClusterApiError(resp.diagnostics, id.status(), "Cannot create the cluster");
+    }
     log::Info("cluster created", {{"cluster_id", *id}});
     FinishStart(req.ctx, *client, *id, req.planned, "create", resp);
+    // The new object (or its id, tainted) goes back to Terraform now.
+    if (journaled) journal.Settle(*journaled);
   }
 
   void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {
@@ -233,6 +252,19 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
       return;
     }
     auto last = api.Get(id, nullptr);
+    if (failure.code() == absl::StatusCode::kCancelled && last.ok() &&
+        (last->state == "PENDING" || last->state == "RUNNING" || last->state == "RESIZING" ||
+         last->state == "RESTARTING")) {
+      // Interrupted (Ctrl-C, StopProvider) while a healthy cluster was still
+      // starting: record it as it is, with a warning, not an error; an error
+      // would make the client taint it and the next apply replace it.
+      resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
+      resp.diagnostics.AddWarning(
+          absl::StrCat("Cluster ", id, " still starting (interrupted)"),
+          absl::StrCat("The run was interrupted while cluster ", id, " was ", last->state,
+                       ". It is recorded in state and keeps starting; the next plan reads its state."));
+      return;
+    }
     if (last.ok()) {
       resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
     } else if (op == "create") {

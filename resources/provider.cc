@@ -89,7 +89,7 @@ schema::Schema ProviderSchema() {
       Attribute{.name = "config_file", .type = S, .description = "Path of the Databricks config file. Environment: `DATABRICKS_CONFIG_FILE`."},
       Attribute{.name = "http_timeout_seconds", .type = N, .description = "Timeout of one HTTP request (default 60).", .validators = {fw::IntBetween(1, 3600)}},
       Attribute{.name = "retry_timeout_seconds", .type = N, .description = "Total time spent retrying a throttled or failed request (default 300).", .validators = {fw::IntBetween(0, 86400)}},
-      Attribute{.name = "rate_limit", .type = N, .description = "Maximum API requests per second (default 15). Environment: `DATABRICKS_RATE_LIMIT`."},
+      Attribute{.name = "rate_limit", .type = N, .description = "Maximum API requests per second (default 15). Environment: `DATABRICKS_RATE_LIMIT`.", .validators = {fw::NumberBetween(0.01, 10000)}},
       Attribute{.name = "skip_verify", .type = cty::Type::Bool(), .description = "Skip TLS certificate verification (insecure; for test workspaces only)."},
   };
   AddContainerSettings(s);

@@ -38,7 +38,9 @@ schema::Schema WorkspaceConfSchema() {
       "other key (values are strings, e.g. `\"true\"`).\n\n"
       "Destroying the resource writes back the values the keys had before this resource first "
       "changed them; a key that had no value is reset to `\"\"` (the service default) where the "
-      "service accepts that, and left alone otherwise (a warning says so). An imported resource "
+      "service accepts that, and left alone otherwise: `enableIpAccessLists`, `maxTokenLifetimeDays` "
+      "and `enableGp3` refuse `\"\"`, so they keep their value (the destroy plan warns which keys "
+      "and why). An imported resource "
       "has no recorded previous values, so destroying it leaves the settings unchanged.";
   s.block.attributes = {
       Attribute{.name = "id", .type = cty::Type::String(), .mode = Mode::kComputed,
@@ -168,8 +170,36 @@ StringMap RestoreFrom(const std::string& private_data) {
   return out;
 }
 
+// Keys the service refuses to set to "" (INVALID_PARAMETER_VALUE, "Some values
+// are not allowed"): a destroy cannot put back "no value" for them.
+bool RefusesEmpty(const std::string& key) {
+  static const char* const kKeys[] = {"enableIpAccessLists", "maxTokenLifetimeDays", "enableGp3"};
+  for (const char* k : kKeys) {
+    if (key == k) return true;
+  }
+  return false;
+}
+
+// Keys a destroy leaves as they are: no previous value, and "" is refused.
+std::vector<std::string> KeptOnDestroy(const StringMap& restore) {
+  std::vector<std::string> kept;
+  for (const auto& [key, previous] : restore) {
+    if (previous.empty() && RefusesEmpty(key)) kept.push_back(key);
+  }
+  return kept;
+}
+
+void WarnKept(const std::vector<std::string>& kept, schema::Diagnostics& d) {
+  if (kept.empty()) return;
+  d.AddWarning("Workspace settings left as they are",
+               absl::StrCat("Destroying dcs_workspace_conf leaves ", absl::StrJoin(kept, ", "),
+                            " with its current value: the key had no value before this resource set it, and "
+                            "the workspace does not accept an empty value for it. Set it explicitly (e.g. with "
+                            "the workspace admin settings) if the current value is not wanted."));
+}
+
 class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport,
-                              public fw::ResourceWithIdentity {
+                              public fw::ResourceWithDestroyPlan, public fw::ResourceWithIdentity {
  public:
   std::string TypeName() const override { return "dcs_workspace_conf"; }
   const schema::Schema& GetSchema() const override { return schema_; }
@@ -237,33 +267,48 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
     resp.new_state = ToState(req.state, *read);
   }
 
+  void PlanDestroy(const fw::DestroyPlanRequest& req, schema::Diagnostics& d) const override {
+    StringMap restore = RestoreFrom(req.private_data);
+    WarnKept(KeptOnDestroy(restore), d);
+  }
+
   void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
     StringMap restore = RestoreFrom(req.private_data);
-    if (restore.empty()) return;
+    // Keys that had no value and are known to refuse "" are never sent: the
+    // workspace would answer 400 and log a refused change.
+    std::vector<std::string> kept = KeptOnDestroy(restore);
+    for (const auto& key : kept) restore.erase(key);
+    if (restore.empty()) {
+      WarnKept(kept, resp.diagnostics);
+      return;
+    }
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     databricks::WorkspaceConfApi api(*client);
     auto st = api.Set(restore, req.ctx.stop.get());
-    // Keys that had no value and refuse "" keep their value: retry without
-    // the keys the service named, then say which were left.
-    std::vector<std::string> left;
-    if (!st.ok()) {
-      for (const auto& key : KeysInError(std::string(st.message()))) {
-        if (restore.erase(key)) left.push_back(key);
+    if (st.code() == absl::StatusCode::kInvalidArgument && restore.size() > 1) {
+      // Refused (INVALID_PARAMETER_VALUE), whatever the message says: put the
+      // keys back one by one so that the others are still restored, and keep
+      // the value of those the workspace refuses.
+      st = absl::OkStatus();
+      for (const auto& [key, value] : restore) {
+        absl::Status one = api.Set({{key, value}}, req.ctx.stop.get());
+        if (one.code() == absl::StatusCode::kInvalidArgument && value.empty()) {
+          kept.push_back(key);
+        } else if (!one.ok()) {
+          st = one;
+          break;
+        }
       }
-      if (!left.empty()) st = restore.empty() ? absl::OkStatus() : api.Set(restore, req.ctx.stop.get());
+    } else if (st.code() == absl::StatusCode::kInvalidArgument && restore.begin()->second.empty()) {
+      kept.push_back(restore.begin()->first);
+      st = absl::OkStatus();
     }
     if (!st.ok()) {
       AddConfError(resp.diagnostics, st, "Restoring workspace settings failed");
       return;
     }
-    if (!left.empty()) {
-      resp.diagnostics.AddWarning(
-          "Workspace settings left as they are",
-          absl::StrCat("The workspace refused to put back the previous value of ", absl::StrJoin(left, ", "),
-                       " (it had none, and the key does not accept an empty value), so it keeps its current "
-                       "value."));
-    }
+    WarnKept(kept, resp.diagnostics);
   }
 
   // Import id: "workspace_conf" (enable_dcs only) or a comma-separated key

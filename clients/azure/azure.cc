@@ -1,5 +1,6 @@
 #include "clients/azure/azure.h"
 
+#include <algorithm>
 #include <cstdlib>
 #include <vector>
 
@@ -10,6 +11,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "clients/http/status_macros.h"
+#include "clients/http/text.h"
 #include "provider/log/log.h"
 
 namespace dcs::azure {
@@ -20,18 +22,24 @@ std::string TrimSlash(std::string s) {
   return s;
 }
 
+// A string field, "" when absent or of another type (value() would throw:
+// fuzzer finding, {"id": 3599} escaped GetRegistry as an exception).
+std::string StringField(const nlohmann::json& o, const char* key) {
+  return o.is_object() && o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+}
+
 RegistryInfo ParseRegistry(const nlohmann::json& j) {
   RegistryInfo info;
-  info.id = j.value("id", "");
-  if (j.contains("sku") && j["sku"].is_object()) info.sku = j["sku"].value("name", "");
+  info.id = StringField(j, "id");
+  if (j.contains("sku") && j["sku"].is_object()) info.sku = StringField(j["sku"], "name");
   if (j.contains("properties") && j["properties"].is_object()) {
     const auto& p = j["properties"];
-    info.login_server = p.value("loginServer", "");
+    info.login_server = StringField(p, "loginServer");
     if (p.contains("policies") && p["policies"].is_object() && p["policies"].contains("retentionPolicy") &&
         p["policies"]["retentionPolicy"].is_object()) {
       const auto& r = p["policies"]["retentionPolicy"];
       if (r.contains("days") && r["days"].is_number_integer()) info.retention.days = r["days"].get<int64_t>();
-      info.retention.enabled = absl::AsciiStrToLower(r.value("status", "disabled")) == "enabled";
+      info.retention.enabled = absl::AsciiStrToLower(StringField(r, "status")) == "enabled";
     }
   }
   return info;
@@ -76,14 +84,18 @@ absl::StatusOr<AzureConfig> ResolveAzureConfig(AzureConfig c, const Getenv& gete
 absl::Status ArmError(const http::Response& r, const std::string& what) {
   std::string code, message;
   auto j = nlohmann::json::parse(r.body, nullptr, false);
+  // A field of the wrong type is ignored (value() would throw).
+  const auto text_of = [](const nlohmann::json& o, const char* key) {
+    return o.contains(key) && o[key].is_string() ? o[key].get<std::string>() : std::string();
+  };
   if (j.is_object() && j.contains("error") && j["error"].is_object()) {
-    code = j["error"].value("code", "");
-    message = j["error"].value("message", "");
+    code = text_of(j["error"], "code");
+    message = text_of(j["error"], "message");
   } else if (j.is_object() && j.contains("error") && j["error"].is_string()) {  // Entra (OAuth2)
     code = j["error"].get<std::string>();
-    message = j.value("error_description", "");
+    message = text_of(j, "error_description");
   } else {
-    message = r.body.substr(0, 300);
+    message = http::text::Utf8Prefix(r.body, 300);  // cut at a character boundary
   }
   const std::string text = absl::StrCat(what, " failed (HTTP ", r.status, code.empty() ? "" : ", " + code,
                                         "): ", message);

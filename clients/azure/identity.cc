@@ -1,6 +1,9 @@
 // Entra ID credentials: client secret, client assertion, IMDS, Azure CLI.
 #include "clients/azure/identity.h"
 
+#include <algorithm>
+#include <cmath>
+
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/escaping.h"
@@ -20,7 +23,11 @@ using Json = nlohmann::json;
 int64_t NumberOrString(const Json& j, const char* key, int64_t fallback) {
   if (!j.contains(key)) return fallback;
   if (j[key].is_number_integer()) return j[key].get<int64_t>();
-  if (j[key].is_number()) return static_cast<int64_t>(j[key].get<double>());
+  if (j[key].is_number()) {
+    // Clamped first: a double such as 1e300 cast to int64 is undefined.
+    const double d = j[key].get<double>();
+    return std::isfinite(d) ? static_cast<int64_t>(std::clamp(d, -1e15, 1e15)) : fallback;
+  }
   int64_t v = 0;
   if (j[key].is_string() && absl::SimpleAtoi(j[key].get<std::string>(), &v)) return v;
   return fallback;
@@ -69,7 +76,7 @@ absl::StatusOr<AccessToken> ParseTokenAnswer(const std::string& method, const st
   t.token = j["access_token"].get<std::string>();
   dcs::log::RegisterSecret(t.token);
   int64_t ttl = NumberOrString(j, "expires_in", 3600);
-  t.expires = started + std::chrono::seconds(std::max<int64_t>(ttl, 0));
+  t.expires = started + std::chrono::seconds(std::clamp<int64_t>(ttl, 0, 86400));  // a day at most
   return t;
 }
 

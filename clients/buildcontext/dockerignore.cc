@@ -1,5 +1,6 @@
 #include "clients/buildcontext/dockerignore.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -163,40 +164,72 @@ absl::StatusOr<std::vector<Token>> IgnoreMatcher::Compile(std::string_view p) {
   return tokens;
 }
 
-// Backtracking matcher over the compiled tokens; patterns are short, so the
-// worst case (several stars) stays cheap in practice.
+// Matches like a backtracking glob matcher but simulates all choices at once
+// (a Thompson NFA over token positions): O(tokens × path) time. The
+// backtracking version took seconds for "*a*a*a*a*a*a*a*a*b" against 40 × 'a'
+// (and ×15 per 10 more characters), so a context directory could hang plan.
+//
+// State ti means "tokens[ti..] still to match". A '**/' token (kAnyDirs) is
+// "(.*/)?": from its state the match may skip it (epsilon) or consume any
+// characters up to and including a '/', which needs a second state, "inside
+// a '**/'" (inside[ti]), that cannot skip.
 bool IgnoreMatcher::MatchTokens(const std::vector<Token>& tokens, size_t ti, std::string_view s,
                                 size_t si) {
-  while (ti < tokens.size()) {
-    const Token& t = tokens[ti];
-    switch (t.kind) {
-      case Token::kAnyRest:
-        return true;
-      case Token::kStar:
-        for (size_t k = si;; ++k) {
-          if (MatchTokens(tokens, ti + 1, s, k)) return true;
-          if (k >= s.size() || s[k] == '/') return false;
-        }
-      case Token::kAnyDirs:  // "(.*/)?": nothing, or anything ending in '/'
-        if (MatchTokens(tokens, ti + 1, s, si)) return true;
-        for (size_t k = si; k < s.size(); ++k) {
-          if (s[k] == '/' && MatchTokens(tokens, ti + 1, s, k + 1)) return true;
-        }
-        return false;
-      case Token::kQuestion:
-        if (si >= s.size() || s[si] == '/') return false;
-        break;
-      case Token::kClass:
-        if (si >= s.size() || !ClassMatches(t, s[si])) return false;
-        break;
-      case Token::kLiteral:
-        if (si >= s.size() || s[si] != t.literal) return false;
-        break;
+  const size_t n = tokens.size();
+  std::vector<char> at(n + 1, 0), inside(n + 1, 0), next_at(n + 1, 0), next_inside(n + 1, 0);
+  bool any_rest = false;  // a trailing '**' was reached: everything after matches
+  // Adds state t and what it reaches without consuming a character.
+  auto add = [&](std::vector<char>& set, size_t t) {
+    while (t <= n && !set[t]) {
+      set[t] = 1;
+      if (t == n) return;
+      const Token::Kind k = tokens[t].kind;
+      if (k == Token::kAnyRest) {
+        any_rest = true;
+        return;
+      }
+      if (k != Token::kStar && k != Token::kAnyDirs) return;
+      ++t;  // '*' and '**/' may match nothing
     }
-    ++ti;
-    ++si;
+  };
+  add(at, ti);
+  for (size_t i = si; i < s.size(); ++i) {
+    if (any_rest) return true;
+    const char c = s[i];
+    std::fill(next_at.begin(), next_at.end(), 0);
+    std::fill(next_inside.begin(), next_inside.end(), 0);
+    bool alive = false;
+    for (size_t t = 0; t < n; ++t) {
+      const bool here = at[t] != 0, within = inside[t] != 0;
+      if (!here && !within) continue;
+      const Token& tok = tokens[t];
+      switch (tok.kind) {
+        case Token::kAnyRest:
+          break;  // handled by any_rest
+        case Token::kStar:
+          if (here && c != '/') add(next_at, t);
+          break;
+        case Token::kAnyDirs:
+          next_inside[t] = 1;
+          if (c == '/') add(next_at, t + 1);
+          break;
+        case Token::kQuestion:
+          if (here && c != '/') add(next_at, t + 1);
+          break;
+        case Token::kClass:
+          if (here && ClassMatches(tok, c)) add(next_at, t + 1);
+          break;
+        case Token::kLiteral:
+          if (here && c == tok.literal) add(next_at, t + 1);
+          break;
+      }
+    }
+    at.swap(next_at);
+    inside.swap(next_inside);
+    for (size_t t = 0; t <= n; ++t) alive = alive || at[t] || inside[t];
+    if (!alive && !any_rest) return false;
   }
-  return si == s.size();
+  return any_rest || at[n];
 }
 
 absl::StatusOr<bool> PatternMatches(std::string_view pattern, std::string_view path) {

@@ -27,11 +27,11 @@ void AppendParam(std::string& out, const std::string& key, const nlohmann::json&
 }
 
 std::string FirstBytes(const std::string& body) {
-  std::string s = body.substr(0, 120);
+  std::string s = http::text::Utf8Prefix(body, 120);
   for (char& c : s) {
     if (c == '\n' || c == '\r') c = ' ';
   }
-  return body.size() > 120 ? s + "…" : s;
+  return s;
 }
 
 }  // namespace

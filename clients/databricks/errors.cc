@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/databricks/client.h"
+#include "clients/http/text.h"
 
 namespace dcs::databricks {
 namespace {
@@ -76,7 +77,7 @@ void ParseErrorBody(const std::string& body, std::string& error_code, std::strin
     if (message.empty() && j.contains("detail") && j["detail"].is_string()) message = j["detail"];
     if (!message.empty() || !error_code.empty()) return;
   }
-  message = body.size() > 200 ? body.substr(0, 200) + "…" : body;
+  message = http::text::Utf8Prefix(body, 200);
 }
 
 }  // namespace

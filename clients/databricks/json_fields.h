@@ -7,6 +7,7 @@
 #define DCS_CLIENTS_DATABRICKS_JSON_FIELDS_H_
 
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <optional>
 #include <string>
@@ -35,9 +36,42 @@ nlohmann::json ToJson(const std::vector<T>& v) {
   return a;
 }
 
+// An integer field from a JSON number. nlohmann's get<int>() casts a float
+// straight to the integer type, which is undefined behaviour when it is out of
+// range or NaN (an answer with {"num_workers":1e300}); such a value is refused
+// like any other shape mismatch. In-range floats are truncated as before.
+template <class Int>
+Int CheckedInteger(const nlohmann::json& j) {
+  if (j.is_number_float()) {
+    const double d = j.get<double>();
+    // The bounds are powers of two, exact as doubles: [min, -min).
+    constexpr double kLow = static_cast<double>(std::numeric_limits<Int>::min());
+    if (!(d >= kLow && d < -kLow)) {
+      throw nlohmann::json::out_of_range::create(406, "number " + j.dump() + " does not fit an integer field",
+                                                 nullptr);
+    }
+    return static_cast<Int>(d);
+  }
+  if (j.is_number_unsigned()) {
+    const uint64_t u = j.get<uint64_t>();
+    if (u > static_cast<uint64_t>(std::numeric_limits<Int>::max())) {
+      throw nlohmann::json::out_of_range::create(406, "number " + j.dump() + " does not fit an integer field",
+                                                 nullptr);
+    }
+    return static_cast<Int>(u);
+  }
+  const int64_t v = j.get<int64_t>();  // throws type_error for non-numbers
+  if (v < static_cast<int64_t>(std::numeric_limits<Int>::min()) ||
+      v > static_cast<int64_t>(std::numeric_limits<Int>::max())) {
+    throw nlohmann::json::out_of_range::create(406, "number " + j.dump() + " does not fit an integer field",
+                                               nullptr);
+  }
+  return static_cast<Int>(v);
+}
+
 inline void FromJson(const nlohmann::json& j, std::string& out) { out = j.get<std::string>(); }
-inline void FromJson(const nlohmann::json& j, int& out) { out = j.get<int>(); }
-inline void FromJson(const nlohmann::json& j, int64_t& out) { out = j.get<int64_t>(); }
+inline void FromJson(const nlohmann::json& j, int& out) { out = CheckedInteger<int>(j); }
+inline void FromJson(const nlohmann::json& j, int64_t& out) { out = CheckedInteger<int64_t>(j); }
 inline void FromJson(const nlohmann::json& j, double& out) { out = j.get<double>(); }
 inline void FromJson(const nlohmann::json& j, bool& out) { out = j.get<bool>(); }
 inline void FromJson(const nlohmann::json& j, StringMap& out) {

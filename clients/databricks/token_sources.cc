@@ -2,6 +2,8 @@
 // CLI token sources.
 #include "clients/databricks/token_sources.h"
 
+#include <algorithm>
+#include <cmath>
 #include <cstdlib>
 #include <mutex>
 #include <vector>
@@ -78,12 +80,15 @@ class OAuthSource : public TokenSource {
     dcs::log::RegisterSecret(token);
     std::string type = j.contains("token_type") && j["token_type"].is_string() ? j["token_type"].get<std::string>()
                                                                                : "Bearer";
-    int64_t expires_in = 3600;
+    // Read through double and clamped to a day: 1e300 cast to int64, or a huge
+    // lifetime added to a time point, would be undefined behaviour.
+    double lifetime = 3600;
     if (j.contains("expires_in") && j["expires_in"].is_number()) {
-      expires_in = j["expires_in"].get<int64_t>();
+      lifetime = j["expires_in"].get<double>();
     } else if (j.contains("expires_in") && j["expires_in"].is_string()) {  // Entra v1 sends strings
-      expires_in = std::atoll(j["expires_in"].get<std::string>().c_str());
+      lifetime = std::strtod(j["expires_in"].get<std::string>().c_str(), nullptr);
     }
+    const int64_t expires_in = std::isfinite(lifetime) ? static_cast<int64_t>(std::clamp(lifetime, 0.0, 86400.0)) : 3600;
     expiry_ = started + std::chrono::seconds(expires_in);
     header_ = (type.empty() ? std::string("Bearer") : type) + " " + token;
     dcs::log::Debug("obtained access token", {{"@module", "databricks"}, {"auth", method_},

@@ -82,8 +82,12 @@ RetryingClient::RetryingClient(std::shared_ptr<Transport> transport, RetryPolicy
     : transport_(std::move(transport)), policy_(policy), clock_(std::move(clock)) {}
 
 void RetryingClient::WaitForRateLimit(const std::atomic<bool>* stop) {
-  if (policy_.requests_per_second <= 0) return;
-  const int64_t interval = static_cast<int64_t>(1e9 / policy_.requests_per_second);
+  if (!(policy_.requests_per_second > 0)) return;  // off (0, negative or NaN)
+  // At most one request an hour: a tiny rate (1e-300) would overflow the
+  // conversion to int64 nanoseconds, which is undefined behaviour.
+  constexpr double kMaxIntervalNs = 3600e9;
+  const int64_t interval =
+      static_cast<int64_t>(std::min(1e9 / policy_.requests_per_second, kMaxIntervalNs));
   const int64_t now = duration_cast<nanoseconds>(clock_->Now().time_since_epoch()).count();
   int64_t slot = next_slot_ns_.load();
   // Claim the next free slot: max(now, next) and push `next` one interval on.

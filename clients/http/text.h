@@ -25,6 +25,13 @@ inline bool EndsWith(std::string_view s, std::string_view suffix) {
   return s.size() >= suffix.size() && s.substr(s.size() - suffix.size()) == suffix;
 }
 
+// At most `max_bytes` of `s` for an error message, cut at a character
+// boundary and with every byte that is not well-formed UTF-8 replaced by
+// U+FFFD, plus "…" when something was cut. Error bodies end up in Terraform
+// diagnostics, and protobuf refuses to serialise a reply holding invalid
+// UTF-8 (the user would see an RPC error instead of the API's message).
+std::string Utf8Prefix(std::string_view s, size_t max_bytes);
+
 }  // namespace dcs::http::text
 
 #endif  // DCS_CLIENTS_HTTP_TEXT_H_

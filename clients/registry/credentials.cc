@@ -14,6 +14,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "clients/http/text.h"
 
 extern char** environ;
 
@@ -146,7 +147,7 @@ absl::StatusOr<std::optional<Credentials>> CredentialStore::FromHelper(
   if (r->exit_code != 0) {
     if (r->out.find("credentials not found") != std::string::npos) return std::nullopt;
     return absl::InternalError(absl::StrCat("credential helper docker-credential-", helper,
-                                            " failed for ", key, ": ", r->out.substr(0, 200)));
+                                            " failed for ", key, ": ", http::text::Utf8Prefix(r->out, 200)));
   }
   auto j = nlohmann::json::parse(r->out, nullptr, false);
   if (!j.is_object()) {

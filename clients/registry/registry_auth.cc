@@ -1,4 +1,6 @@
 // RegistryClient: request dispatch with the challenge/token auth flow.
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "clients/http/status_macros.h"
 #include "clients/registry/registry_client.h"
@@ -45,7 +47,12 @@ absl::StatusOr<RegistryClient::CachedToken> RegistryClient::ParseTokenAnswer(
   }
   auto j = nlohmann::json::parse(r.body, nullptr, false);
   std::string token;
-  if (j.is_object()) token = j.value("token", j.value("access_token", ""));
+  if (j.is_object()) {
+    // Either field may be absent or, from a broken server, not a string.
+    for (const char* field : {"token", "access_token"}) {
+      if (token.empty() && j.contains(field) && j[field].is_string()) token = j[field].get<std::string>();
+    }
+  }
   if (token.empty()) {
     return absl::DataLossError(absl::StrCat("registry ", options_.host, ": token server ", realm,
                                             " answered without a token: ", DescribeRegistryBody(r)));
@@ -53,7 +60,8 @@ absl::StatusOr<RegistryClient::CachedToken> RegistryClient::ParseTokenAnswer(
   dcs::log::RegisterSecret(token);
   int64_t expires_in = 60;
   if (j.contains("expires_in") && j["expires_in"].is_number()) {
-    expires_in = std::max<int64_t>(j["expires_in"].get<int64_t>(), 1);
+    // Through double and clamped: a float like 1e300 cast to int64 is undefined.
+    expires_in = static_cast<int64_t>(std::clamp(j["expires_in"].get<double>(), 1.0, 365.0 * 86400));
   }
   // Refresh a little early (10 s, or half the lifetime for short tokens).
   const int64_t margin = std::min<int64_t>(10, expires_in / 2);

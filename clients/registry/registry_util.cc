@@ -6,6 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "clients/http/text.h"
 #include "clients/registry/registry_client.h"
 
 namespace dcs::registry {
@@ -81,7 +82,7 @@ std::string DescribeRegistryBody(const http::Response& r) {
   }
   const std::string ct = internal::BareMediaType(r.Header("Content-Type"));
   if (r.body.empty()) return "empty body";
-  std::string snippet = r.body.substr(0, 120);
+  std::string snippet = http::text::Utf8Prefix(r.body, 120);
   for (char& c : snippet) {
     if (c == '\n' || c == '\r') c = ' ';
   }

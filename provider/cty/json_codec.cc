@@ -5,6 +5,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "nlohmann/json.hpp"
+#include "provider/cty/utf8.h"
 
 namespace dcs::cty {
 namespace {
@@ -18,13 +19,23 @@ constexpr int kMaxJsonDepth = 512;
 // through double and rejects values beyond float64 range, while Terraform
 // numbers are arbitrary-precision decimals. Numbers keep their source text.
 
+// Object members are a named struct, not std::pair<std::string, JNode>: a pair
+// needs a complete JNode where it is named (clang with libstdc++ 12 refuses it),
+// while std::vector accepts an incomplete element type.
+struct JMember;
+
 struct JNode {
   enum class Kind { kNull, kBool, kNumber, kString, kArray, kObject };
   Kind kind = Kind::kNull;
   bool boolean = false;
   std::string text;  // string contents or number source text
   std::vector<JNode> items;
-  std::vector<std::pair<std::string, JNode>> members;
+  std::vector<JMember> members;
+};
+
+struct JMember {
+  std::string key;
+  JNode value;
 };
 
 class JsonReader {
@@ -152,6 +163,18 @@ class JsonReader {
       char c = text_[pos_++];
       if (c == '"') return absl::OkStatus();
       if (static_cast<unsigned char>(c) < 0x20) return Fail("control character in string");
+      if (static_cast<unsigned char>(c) >= 0x80) {
+        // Terraform strings are Unicode: raw bytes must be well-formed UTF-8
+        // (the msgpack path and the type JSON could not carry them otherwise).
+        size_t n = Utf8SequenceLength(text_, pos_ - 1);
+        if (n == 0) {
+          --pos_;
+          return Fail("string is not valid UTF-8");
+        }
+        out.append(text_.substr(pos_ - 1, n));
+        pos_ += n - 1;
+        continue;
+      }
       if (c != '\\') {
         out += c;
         continue;
@@ -206,8 +229,8 @@ class JsonReader {
       if (!s.ok()) return s;
       SkipSpace();
       if (!Consume(":")) return Fail("expected ':'");
-      node.members.emplace_back(std::move(key), JNode());
-      s = ReadValue(node.members.back().second, depth + 1);
+      node.members.push_back(JMember{std::move(key), JNode()});
+      s = ReadValue(node.members.back().value, depth + 1);
       if (!s.ok()) return s;
       SkipSpace();
       if (Consume("}")) return absl::OkStatus();

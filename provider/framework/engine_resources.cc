@@ -87,6 +87,9 @@ PlanResult Engine::PlanResourceChange(const std::string& type, const cty::Value&
   for (const cty::Value* v : {&prior, &proposed, &config}) RegisterSensitiveValues(r->GetSchema().block, *v);
   if (proposed.IsNull()) {  // destroy
     out.planned = proposed;
+    if (auto* d = dynamic_cast<const ResourceWithDestroyPlan*>(r); d != nullptr && !prior.IsNull()) {
+      d->PlanDestroy({MakeContext(client), prior, prior_private}, out.diagnostics);
+    }
     return out;
   }
   // Write-only values in the proposal are not changes: compare without them.

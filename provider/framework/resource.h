@@ -112,6 +112,19 @@ class ResourceWithModifyPlan {
   virtual void ModifyPlan(const ModifyPlanRequest& request, ModifyPlanResponse& response) const = 0;
 };
 
+// Plan-time notes about a destroy (PlanResourceChange with a null proposal):
+// e.g. which settings a destroy will leave as they are, and why.
+struct DestroyPlanRequest {
+  Context ctx;
+  cty::Value prior;
+  std::string private_data;
+};
+class ResourceWithDestroyPlan {
+ public:
+  virtual ~ResourceWithDestroyPlan() = default;
+  virtual void PlanDestroy(const DestroyPlanRequest& request, Diagnostics& diagnostics) const = 0;
+};
+
 struct ImportRequest {
   Context ctx;
   std::string id;

@@ -75,6 +75,23 @@ class IntBetweenValidator : public schema::Validator {
   int64_t min_, max_;
 };
 
+class NumberBetweenValidator : public schema::Validator {
+ public:
+  NumberBetweenValidator(double min, double max) : min_(min), max_(max) {}
+  std::string Description() const override { return absl::StrCat("a number between ", min_, " and ", max_); }
+  void Validate(const cty::Value& v, const cty::Path& path, Diagnostics& d) const override {
+    if (!v.IsKnown() || v.IsNull() || v.type().kind() != cty::TypeKind::kNumber) return;
+    const double n = v.AsNumber().ToDouble();  // 1e-300 stays a tiny positive double
+    if (!(n >= min_ && n <= max_)) {
+      d.AddError("Invalid value for " + path.ToString(),
+                 absl::StrCat(v.AsNumber().ToString(), " is out of range: use ", Description(), "."), path);
+    }
+  }
+
+ private:
+  double min_, max_;
+};
+
 class LengthValidator : public schema::Validator {
  public:
   LengthValidator(size_t min, size_t max) : min_(min), max_(max) {}
@@ -115,6 +132,10 @@ ValidatorPtr MatchesRegex(std::string pattern, std::string explanation) {
 
 ValidatorPtr IntBetween(int64_t min, int64_t max) {
   return std::make_shared<IntBetweenValidator>(min, max);
+}
+
+ValidatorPtr NumberBetween(double min, double max) {
+  return std::make_shared<NumberBetweenValidator>(min, max);
 }
 
 ValidatorPtr LengthBetween(size_t min, size_t max) {

@@ -23,6 +23,8 @@ ValidatorPtr VersionString(bool allow_post_suffix = false);
 ValidatorPtr MatchesRegex(std::string pattern, std::string explanation);
 // Number must lie in [min, max].
 ValidatorPtr IntBetween(int64_t min, int64_t max);
+// Number (integer or not) must lie in [min, max].
+ValidatorPtr NumberBetween(double min, double max);
 // String length in bytes must lie in [min, max].
 ValidatorPtr LengthBetween(size_t min, size_t max);
 

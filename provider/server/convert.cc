@@ -2,6 +2,7 @@
 
 #include "provider/cty/json_codec.h"
 #include "provider/cty/msgpack_codec.h"
+#include "provider/cty/utf8.h"
 
 namespace dcs::server {
 namespace {
@@ -96,8 +97,9 @@ void ToProto(const schema::Diagnostics& diagnostics,
     auto* pd = out->Add();
     pd->set_severity(d.severity == schema::Severity::kError ? tfplugin6::Diagnostic::ERROR
                                                             : tfplugin6::Diagnostic::WARNING);
-    pd->set_summary(d.summary);
-    pd->set_detail(d.detail);
+    // Details quote API answers; protobuf cannot serialise invalid UTF-8.
+    pd->set_summary(cty::ScrubUtf8(d.summary));
+    pd->set_detail(cty::ScrubUtf8(d.detail));
     if (d.path && !d.path->empty()) ToProto(*d.path, pd->mutable_attribute());
   }
 }

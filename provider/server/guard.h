@@ -7,6 +7,7 @@
 #include <string>
 
 #include "grpcpp/grpcpp.h"
+#include "provider/cty/utf8.h"
 #include "provider/log/log.h"
 #include "tfplugin6/tfplugin6.pb.h"
 
@@ -25,6 +26,13 @@ grpc::Status Guard(const char* rpc, DiagnosticList* diagnostics, Body body) {
     d->set_severity(tfplugin6::Diagnostic::ERROR);
     d->set_summary("Internal provider error");
     d->set_detail(std::string(rpc) + " failed: " + e.what());
+  }
+  // Last line of defence: a diagnostic written straight into the reply that
+  // quotes outside text with invalid UTF-8 would make protobuf refuse to
+  // serialise the whole reply (the user would see an RPC error instead).
+  for (auto& d : *diagnostics) {
+    if (!cty::IsValidUtf8(d.summary())) d.set_summary(cty::ScrubUtf8(d.summary()));
+    if (!cty::IsValidUtf8(d.detail())) d.set_detail(cty::ScrubUtf8(d.detail()));
   }
   return grpc::Status::OK;
 }

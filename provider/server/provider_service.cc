@@ -43,7 +43,9 @@ grpc::Status ProviderService::GetProviderSchema(grpc::ServerContext*,
     for (const auto& [name, f] : engine_.functions()) {
       ToProto(f->Definition(), &(*resp->mutable_functions())[name]);
     }
-    resp->mutable_server_capabilities()->set_plan_destroy(false);
+    // Destroys are planned too, so that a resource can say at plan time what
+    // its destroy will leave behind (dcs_workspace_conf's kept settings).
+    resp->mutable_server_capabilities()->set_plan_destroy(true);
   });
 }
 

@@ -133,8 +133,13 @@ class Emulator:
             body["delete"] = True
         return self.admin("POST", "drift", body)
 
-    def set_faults(self, rules, rate_limits=()):
-        return self.admin("POST", "faults", {"rules": list(rules), "rate_limits": list(rate_limits)})
+    def set_faults(self, rules, rate_limits=(), seed=None):
+        """Replaces the fault rules; with a seed every rule draws from its own
+        reproducible random stream (else each fires on an exact fraction)."""
+        config = {"rules": list(rules), "rate_limits": list(rate_limits)}
+        if seed is not None:
+            config["seed"] = seed
+        return self.admin("POST", "faults", config)
 
     def clear_faults(self):
         return self.admin("DELETE", "faults")

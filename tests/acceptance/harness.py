@@ -350,6 +350,25 @@ class AcceptanceTest(unittest.TestCase):
     def setUp(self):
         self.ws = Workspace(install=self.install, extra_env=self.extra_env)
         self.addCleanup(self.ws.close)
+        if os.environ.get("DCS_SANITIZER_LOG_DIR"):
+            # Runs last, once the client, the provider and any emulator are gone.
+            self._cleanups.insert(0, (self._check_sanitizer_logs, (), {}))
+
+    def _check_sanitizer_logs(self):
+        """Fails the test with any ASan/UBSan report that the provider or the
+        emulator wrote (scripts/sanitize.sh routes them to files: the client
+        swallows the provider's stderr)."""
+        logs = os.environ["DCS_SANITIZER_LOG_DIR"]
+        reports = []
+        for name in sorted(os.listdir(logs)):
+            path = os.path.join(logs, name)
+            if name.endswith(".reported") or not os.path.isfile(path):
+                continue
+            with open(path, errors="replace") as f:
+                reports.append(f"--- {name}\n{f.read()}")
+            os.rename(path, path + ".reported")
+        if reports:
+            self.fail("sanitizer reports:\n" + "\n".join(reports))
 
     def assertFails(self, result, *needles):
         """The command failed and its output mentions every needle."""

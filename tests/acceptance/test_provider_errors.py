@@ -30,10 +30,20 @@ resource "dcs_workspace_conf" "this" {{
 
 
 class _Garbage(http.server.BaseHTTPRequestHandler):
-    """Answers every request with an HTML login page, or truncated JSON."""
+    """Answers every request with an HTML login page, truncated JSON, or a
+    non-JSON 500 whose first 200 bytes end inside a two-byte character."""
     truncated = False
+    utf8_500 = False
 
     def do_GET(self):
+        if self.utf8_500:
+            body = ("a" + "é" * 200).encode()
+            self.send_response(500)
+            self.send_header("Content-Type", "text/plain; charset=utf-8")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+            return
         if self.truncated:
             body = b'{"enableDcs": "tr'
             ctype = "application/json"
@@ -81,8 +91,8 @@ class ProviderErrorsTest(AcceptanceTest):
                                       "no-such-workspace.invalid", "retry_timeout_seconds")
         self.assertLess(seconds, 60)
 
-    def _garbage_server(self, truncated):
-        handler = type("Handler", (_Garbage,), {"truncated": truncated})
+    def _garbage_server(self, truncated, utf8_500=False):
+        handler = type("Handler", (_Garbage,), {"truncated": truncated, "utf8_500": utf8_500})
         server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         self.addCleanup(server.shutdown)
@@ -96,6 +106,23 @@ class ProviderErrorsTest(AcceptanceTest):
     def test_truncated_json_is_a_diagnostic(self):
         url = self._garbage_server(truncated=True)
         self.apply_fails(f'host = "{url}"\n  token = "x"\n  retry_timeout_seconds = 2', "Error:")
+
+    def test_error_body_cut_inside_a_character_reaches_the_user(self):
+        # Issue 14: the first 200 bytes of this body end in the middle of "é";
+        # the cut used to put invalid UTF-8 into the diagnostic, protobuf
+        # refused the reply and the user saw "rpc error: code = Internal …
+        # string field contains invalid UTF-8" instead of the workspace's error.
+        url = self._garbage_server(truncated=False, utf8_500=True)
+        result, _ = self.apply_fails(f'host = "{url}"\n  token = "x"\n  retry_timeout_seconds = 2',
+                                     "aéééé", "HTTP 500")
+        self.assertNotIn("invalid UTF-8", result.output, result.describe())
+        self.assertNotIn("rpc error", result.output, result.describe())
+
+    def test_absurd_rate_limit_is_refused_at_validate(self):
+        self.ws.write_config(config('host = "http://127.0.0.1:9"\n  token = "x"\n  rate_limit = 1e-300'))
+        self.ws.init()
+        result = self.ws.validate()
+        self.assertFails(result, "rate_limit", "out of range")
 
 
 if __name__ == "__main__":

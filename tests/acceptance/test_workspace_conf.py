@@ -73,8 +73,21 @@ class WorkspaceConfTest(AcceptanceTest):
         self.assertEqual(change["before"]["custom_config"], change["after"]["custom_config"])
         self.ws.apply()
 
-        # Destroy puts back what was there before the first apply (never set).
-        self.ws.destroy()
+        # The destroy plan says up front which key keeps its value, and why.
+        destroy_plan = self.ws.plan("-destroy")
+        self.assertIn("Workspace settings left as they are", destroy_plan.output, destroy_plan.describe())
+        self.assertIn("enableIpAccessLists", " ".join(destroy_plan.output.split()))
+
+        # Destroy puts back what was there before the first apply (never set),
+        # without ever sending a value the workspace refuses: 0 answers of 400.
+        since = max([r["seq"] for r in self.emu.requests()["requests"]] or [0])
+        destroyed = self.ws.destroy()
+        self.assertIn("Workspace settings left as they are", destroyed.output, destroyed.describe())
+        log = self.emu.requests(since)["requests"]
+        patches = [r for r in log if r["method"] == "PATCH"]
+        self.assertEqual(len(patches), 1, patches)
+        self.assertEqual([r for r in log if r["status"] == 400], [], log)
+        self.assertNotIn("enableIpAccessLists", patches[0].get("body", {}), patches)
         after = self.conf("enableDcs", "enableIpAccessLists")
         self.assertIn(after["enableDcs"], ("", None))
         self.assertEqual(after["enableIpAccessLists"], "false",

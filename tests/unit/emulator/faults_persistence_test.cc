@@ -1,6 +1,8 @@
 // Fault injection at configured rates, rate limiting, drift and start-delay admin
 // endpoints, and persistence across a crash.
+#include <algorithm>
 #include <chrono>
+#include <map>
 
 #include "gtest/gtest.h"
 #include "tests/unit/emulator/emulator_harness.h"
@@ -64,6 +66,63 @@ TEST(FaultsTest, AdminConfiguresThrottlingResetsAndLatency) {
   ASSERT_EQ(emu->Delete("/_emulator/faults").status, 200);
   EXPECT_EQ(emu->Get("/api/2.0/secrets/scopes/list").status, 200);
   EXPECT_EQ(emu->Post("/_emulator/faults", {{"rules", {{{"kind", "boom"}}}}}).status, 400);
+}
+
+// Issue 14: with 503:0.1, 429:0.05 and reset:0.05 on one path the rules shared
+// one schedule, so only the 503 rule ever fired (11 × 503, 0 × 429, 0 resets in
+// 111 requests). A rule due on an already-faulted request now fires next time.
+TEST(FaultsTest, RulesOnOnePathAllFire) {
+  auto emu = Emulator::Start({"--fault", "503:0.1:/api/2.1/clusters/list", "--fault",
+                              "429:0.05:/api/2.1/clusters/list", "--fault", "reset:0.05:/api/2.1/clusters/list"});
+  ASSERT_NE(emu, nullptr);
+  std::map<int, int> statuses;
+  for (int i = 0; i < 111; ++i) ++statuses[emu->Get("/api/2.1/clusters/list").status];
+  EXPECT_EQ(statuses[503], 11);
+  EXPECT_EQ(statuses[429], 5);
+  EXPECT_EQ(statuses[0], 5) << "connection resets";
+  Json described = emu->Get("/_emulator/faults").body;
+  for (const Json& rule : described["rules"]) EXPECT_EQ(rule["matched"], 111) << rule;
+}
+
+// A seed gives every rule its own random stream: reproducible for the same
+// requests, and not the lockstep of a shared schedule.
+TEST(FaultsTest, SeededSchedulesAreIndependentAndReproducible) {
+  auto run = [](const std::string& seed) {
+    auto emu = Emulator::Start({"--fault-seed", seed, "--fault", "503:0.2:/api/2.1/clusters/list", "--fault",
+                                "429:0.2:/api/2.1/clusters/list"});
+    std::string trace;
+    for (int i = 0; i < 200; ++i) {
+      int status = emu->Get("/api/2.1/clusters/list").status;
+      trace += status == 503 ? 'u' : status == 429 ? 't' : '.';
+    }
+    return trace;
+  };
+  const std::string a = run("7"), b = run("7"), c = run("8");
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  const auto count = [](const std::string& t, char k) { return std::count(t.begin(), t.end(), k); };
+  // Each rule fires about 20 % (binomial, n = 200: well inside 20..60).
+  EXPECT_GT(count(a, 'u'), 20);
+  EXPECT_LT(count(a, 'u'), 60);
+  EXPECT_GT(count(a, 't'), 20);
+  EXPECT_LT(count(a, 't'), 60);
+}
+
+// drop-reply: the request takes effect, the client sees a reset connection.
+// Method targeting keeps the list (GET) on the same prefix unaffected.
+TEST(FaultsTest, DropReplyPerformsTheRequestThenResets) {
+  auto emu = Emulator::Start({"--fault", "drop-reply:1:/api/2.0/instance-pools/*:0:POST"});
+  ASSERT_NE(emu, nullptr);
+  Resp created = emu->Post("/api/2.0/instance-pools/create",
+                           {{"instance_pool_name", "lost-reply"}, {"node_type_id", "Standard_DS3_v2"}});
+  EXPECT_EQ(created.status, 0) << "no HTTP answer: " << created.raw;
+  Resp list = emu->Get("/api/2.0/instance-pools/list");
+  ASSERT_EQ(list.status, 200) << list.raw;
+  ASSERT_EQ(list.body["instance_pools"].size(), 1u) << list.raw;
+  EXPECT_EQ(list.body["instance_pools"][0]["instance_pool_name"], "lost-reply");
+  Json described = emu->Get("/_emulator/faults").body;
+  EXPECT_EQ(described["rules"][0]["fired"], 1);
+  EXPECT_EQ(described["rules"][0]["method"], "POST");
 }
 
 TEST(FaultsTest, RateLimitAnswers429WithRetryAfter) {

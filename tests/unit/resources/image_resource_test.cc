@@ -44,7 +44,9 @@ TEST(ImageSchemaTest, SchemasOfTheProviderAreValid) {
   }
   EXPECT_NE(std::find(types.begin(), types.end(), "dcs_image"), types.end());
   EXPECT_NE(std::find(types.begin(), types.end(), "dcs_acr_retention_policy"), types.end());
-  const auto* auth = ImageSchema().block.FindBlock("registry_auth");
+  // Keep the schema alive: FindBlock returns a pointer into it.
+  const schema::Schema image_schema = ImageSchema();
+  const auto* auth = image_schema.block.FindBlock("registry_auth");
   ASSERT_NE(auth, nullptr);
   // Write-only where the client supports it, sensitive otherwise (the engine degrades it).
   EXPECT_TRUE(auth->block->FindAttribute("password")->sensitive);

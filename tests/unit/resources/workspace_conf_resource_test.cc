@@ -5,6 +5,7 @@
 #include "clients/databricks/client.h"
 #include "clients/http/http.h"
 #include "clients/http/testing/fakes.h"
+#include "provider/framework/resource.h"
 #include "resources/provider.h"
 
 namespace dcs::resources {
@@ -68,15 +69,43 @@ TEST_F(WorkspaceConfResourceTest, CreateRecordsPreviousValuesAndDestroyPutsThemB
   EXPECT_TRUE(transport_->AllUsed());
 }
 
-TEST_F(WorkspaceConfResourceTest, KeysThatRefuseAnEmptyValueAreLeftWithAWarning) {
+// Issue 14: destroy sent "" for enableIpAccessLists, let the workspace refuse
+// it (400) and retried without the keys it parsed out of the error text. Keys
+// known to refuse "" are now never sent; the destroy plan says so up front.
+TEST_F(WorkspaceConfResourceTest, KeysThatRefuseAnEmptyValueAreNeverSent) {
+  const char* restore = R"({"restore": {"enableDcs": null, "enableIpAccessLists": null, "maxTokenLifetimeDays": "90"}})";
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": "", "maxTokenLifetimeDays": "90"})", 204, "");
   fw::DeleteResponse deleted;
-  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": "", "enableIpAccessLists": ""})", 400,
-         R"({"error_code": "INVALID_PARAMETER_VALUE", "message": "Some values are not allowed: {\"enableIpAccessLists\":\"\"}"})");
-  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": ""})", 204, "");
-  resource_->Delete({ctx_, Planned({}), R"({"restore": {"enableDcs": null, "enableIpAccessLists": null}})"}, deleted);
+  resource_->Delete({ctx_, Planned({}), restore}, deleted);
   ASSERT_FALSE(deleted.diagnostics.HasError()) << deleted.diagnostics.FirstError();
   ASSERT_EQ(deleted.diagnostics.items().size(), 1u);
   EXPECT_NE(deleted.diagnostics.items()[0].detail.find("enableIpAccessLists"), std::string::npos);
+  EXPECT_EQ(deleted.diagnostics.items()[0].detail.find("maxTokenLifetimeDays"), std::string::npos);
+  EXPECT_TRUE(transport_->AllUsed());
+  for (const auto& r : transport_->requests()) EXPECT_EQ(r.body.find("enableIpAccessLists"), std::string::npos);
+
+  auto* planner = dynamic_cast<const fw::ResourceWithDestroyPlan*>(resource_.get());
+  ASSERT_NE(planner, nullptr);
+  schema::Diagnostics plan;
+  planner->PlanDestroy({ctx_, Planned({}), restore}, plan);
+  ASSERT_EQ(plan.items().size(), 1u);
+  EXPECT_EQ(plan.items()[0].severity, schema::Severity::kWarning);
+  EXPECT_NE(plan.items()[0].detail.find("enableIpAccessLists"), std::string::npos);
+}
+
+// A refusal the provider did not foresee is recognised by its error code, not
+// its wording: the keys are put back one by one and only the refused one kept.
+TEST_F(WorkspaceConfResourceTest, UnforeseenRefusalIsRecognisedByItsCode) {
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": "", "enableWebTerminal": "true"})", 400,
+         R"({"error_code": "INVALID_PARAMETER_VALUE", "message": "worded differently"})");
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableDcs": ""})", 400,
+         R"({"error_code": "INVALID_PARAMETER_VALUE", "message": "no"})");
+  Expect("PATCH", "/api/2.0/workspace-conf", R"({"enableWebTerminal": "true"})", 204, "");
+  fw::DeleteResponse deleted;
+  resource_->Delete({ctx_, Planned({}), R"({"restore": {"enableDcs": null, "enableWebTerminal": "true"}})"}, deleted);
+  ASSERT_FALSE(deleted.diagnostics.HasError()) << deleted.diagnostics.FirstError();
+  ASSERT_EQ(deleted.diagnostics.items().size(), 1u);
+  EXPECT_NE(deleted.diagnostics.items()[0].detail.find("enableDcs"), std::string::npos);
   EXPECT_TRUE(transport_->AllUsed());
 }
 

@@ -105,6 +105,63 @@ TEST(ArmClientTest, TokenIsFetchedOnceAndSentToArm) {
   EXPECT_TRUE(bearer);
 }
 
+// Fuzzer finding (issue 14): "expires_in": 1e300 was cast to int64
+// (undefined; on x86 the token then expired at once and every call fetched a
+// new one). Lifetimes are clamped to a day; the token is reused.
+TEST(ArmClientTest, AbsurdTokenLifetimesAreClamped) {
+  for (const char* expiry : {"1e300", "-1e300", "\"99999999999999999999999\"", "9223372036854775807"}) {
+    auto fake = std::make_shared<FakeTransport>();
+    fake->Add({"POST", kTokenPath, "",
+               Resp(200, std::string(R"({"access_token":"tok-1","expires_in":)") + expiry + "}"), {}});
+    std::string get = std::string(kPath) + "?api-version=" + kRegistryApiVersion;
+    fake->Add({"GET", get, "", Resp(200, RegistryJson("Premium", 7, "disabled")), {}});
+    fake->Add({"GET", get, "", Resp(200, RegistryJson("Premium", 7, "disabled")), {}});
+    http::RetryPolicy retry;
+    retry.max_attempts = 1;
+    ArmClient client(TestConfig(), fake, retry);
+    auto id = ParseRegistryId(kPath);
+    EXPECT_TRUE(client.GetRegistry(*id).ok()) << expiry;
+    auto again = client.GetRegistry(*id);
+    if (std::string(expiry) == "-1e300") continue;  // expired at once: a second token is asked for
+    EXPECT_TRUE(again.ok()) << expiry << ": " << again.status();
+    EXPECT_TRUE(fake->AllUsed()) << expiry;
+  }
+}
+
+// Fuzzer findings (issue 14): a non-JSON body was cut at 300 bytes inside a
+// character; an error field of the wrong type threw out of ArmError.
+TEST(ArmErrorTest, CutsAtACharacterBoundaryAndIgnoresWrongTypes) {
+  std::string body = "a";
+  for (int i = 0; i < 200; ++i) body += "\xc3\xa9";
+  const std::string cut(ArmError(Resp(502, body), "GET registry").message());
+  EXPECT_EQ(cut.find("\xc3\xe2"), std::string::npos);
+  EXPECT_NE(cut.find("\xc3\xa9\xe2\x80\xa6"), std::string::npos) << "ends after a whole character, then …";
+  const absl::Status typed = ArmError(Resp(400, R"({"error":{"code":5,"message":["x"]}})"), "GET registry");
+  EXPECT_FALSE(typed.ok());
+  const absl::Status entra = ArmError(Resp(401, R"({"error":"invalid_client","error_description":7})"), "token");
+  EXPECT_NE(std::string(entra.message()).find("invalid_client"), std::string::npos);
+}
+
+// Fuzzer finding (issue 14): a registry answer with a field of the wrong type
+// ({"id": 3599}) threw nlohmann::type_error out of GetRegistry.
+TEST(ArmClientTest, WrongTypedRegistryFieldsAreIgnored) {
+  auto fake = std::make_shared<FakeTransport>();
+  fake->Add({"POST", kTokenPath, "", Resp(200, R"({"access_token":"tok-1","expires_in":3599})"), {}});
+  std::string get = std::string(kPath) + "?api-version=" + kRegistryApiVersion;
+  fake->Add({"GET", get, "",
+             Resp(200, R"({"id":3599,"sku":{"name":1},"properties":{"loginServer":[],)"
+                       R"("policies":{"retentionPolicy":{"days":7,"status":false}}}})"),
+             {}});
+  http::RetryPolicy retry;
+  retry.max_attempts = 1;
+  ArmClient client(TestConfig(), fake, retry);
+  auto info = client.GetRegistry(*ParseRegistryId(kPath));
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->id, "");
+  EXPECT_EQ(info->retention.days, 7);
+  EXPECT_FALSE(info->retention.enabled);
+}
+
 TEST(ArmClientTest, ErrorsQuoteEntraAndArmWithoutTheSecret) {
   auto fake = std::make_shared<FakeTransport>();
   fake->Add({"POST", kTokenPath, "",

@@ -112,6 +112,34 @@ TEST(ClustersApiTest, WrongShapedAnswerIsInternal) {
   EXPECT_THAT(c.status().message(), HasSubstr("clusters/get"));
 }
 
+// UBSan reproducers (issue 14): a float out of an integer field's range was
+// cast to int, which is undefined (on x86 it became INT_MIN and was accepted).
+TEST(ClustersApiTest, OutOfRangeNumbersAreRefusedNotCast) {
+  for (const char* body : {R"({"cluster_id":"c1","num_workers":1e300})",
+                           R"({"cluster_id":"c1","start_time":-1e300})",
+                           R"({"cluster_id":"c1","num_workers":4294967296})",
+                           R"({"cluster_id":"c1","start_time":18446744073709551615})"}) {
+    ClientFixture f;
+    f.Expect("GET", "/api/2.1/clusters/get?cluster_id=c1", "", 200, body);
+    auto c = ClustersApi(f.client).Get("c1", nullptr);
+    EXPECT_EQ(c.status().code(), absl::StatusCode::kInternal) << body;
+    EXPECT_THAT(c.status().message(), HasSubstr("does not fit an integer field")) << body;
+  }
+  ClientFixture f;  // in-range floats keep being accepted
+  f.Expect("GET", "/api/2.1/clusters/get?cluster_id=c1", "", 200, R"({"cluster_id":"c1","num_workers":2.0})");
+  auto c = ClustersApi(f.client).Get("c1", nullptr);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->num_workers, 2);
+}
+
+TEST(InstancePoolsApiTest, OutOfRangeNumbersAreRefusedNotCast) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.0/instance-pools/get?instance_pool_id=p", "", 200,
+           R"({"instance_pool_id":"p","min_idle_instances":1e300})");
+  auto got = InstancePoolsApi(f.client).Get("p", nullptr);
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kInternal);
+}
+
 TEST(ClustersApiTest, ListFollowsPages) {
   ClientFixture f;
   f.Expect("GET", "/api/2.1/clusters/list?page_size=100", "", 200,

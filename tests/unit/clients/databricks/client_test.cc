@@ -132,6 +132,36 @@ TEST(ClientTest, NonJsonSuccessIsAClearError) {
   EXPECT_THAT(r.status().message(), HasSubstr(R"({"cluster_id": "abc", "sta)"));
 }
 
+// nlohmann refuses to serialise invalid UTF-8, as protobuf does.
+bool ValidUtf8(absl::string_view s) {
+  try {
+    (void)nlohmann::json(std::string(s)).dump();
+    return true;
+  } catch (const nlohmann::json::exception&) {
+    return false;
+  }
+}
+
+// Issue 14 reproducer: a non-JSON 500 body of "a" + 200 × "é" was cut at 200
+// bytes, inside the 100th "é"; the invalid UTF-8 reached Diagnostic.detail,
+// protobuf refused the reply and the user saw an RPC error instead.
+TEST(ClientTest, TruncatedErrorBodiesStayValidUtf8) {
+  std::string body = "a";
+  for (int i = 0; i < 200; ++i) body += "\xc3\xa9";
+  absl::Status s = MapError("GET /e", Answer(500, body));
+  EXPECT_TRUE(ValidUtf8(s.message())) << s;
+  EXPECT_THAT(s.message(), HasSubstr("a\xc3\xa9\xc3\xa9"));
+  EXPECT_THAT(s.message(), HasSubstr("\xe2\x80\xa6"));  // … marks the cut
+  // The same body as a 200 answer that is not JSON (FirstBytes, 120 bytes).
+  ClientFixture f;
+  f.Expect("GET", "/api/2.1/clusters/get", "", 200, body);
+  auto r = f.client.Call("GET", "/api/2.1/clusters/get", nullptr, nullptr, true);
+  ASSERT_FALSE(r.ok());
+  EXPECT_TRUE(ValidUtf8(r.status().message())) << r.status();
+  // Bytes that were never UTF-8 (Latin-1) are replaced, not passed on.
+  EXPECT_TRUE(ValidUtf8(MapError("GET /e", Answer(502, "caf\xe9 down")).message()));
+}
+
 TEST(ClientTest, UnreachableHostNamesTheHost) {
   ResolvedConfig config = PatConfig();
   config.retry_timeout_seconds = 0;

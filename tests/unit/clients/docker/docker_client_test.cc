@@ -209,7 +209,7 @@ TEST(DockerClientTest, BuildQueryAndStreamedBody) {
   auto r = c->Build(o);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->image_id, "sha256:feed");
-  const auto& req = fake->requests().back();
+  const auto req = fake->requests().back();  // requests() returns a copy
   EXPECT_TRUE(static_cast<bool>(req.read_body));
 }
 

@@ -1,6 +1,7 @@
 // RetryingClient, FakeTransport, FakeClock, Retry-After and redaction.
 #include <atomic>
 #include <deque>
+#include <limits>
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
@@ -190,6 +191,21 @@ TEST(RetryingClientTest, RateLimitSpacesRequests) {
   h.clock->Advance(seconds(2));
   ASSERT_TRUE(h.client.Send(h.request).ok());
   EXPECT_EQ(h.clock->sleeps().size(), 2u);
+}
+
+// UBSan reproducer (issue 14): rate_limit = 1e-300 made 1e9/rate infinite and
+// its conversion to int64 undefined (on x86 it wrapped to a negative interval,
+// i.e. no limit at all). A tiny rate now means one request an hour; NaN is off.
+TEST(RetryingClientTest, TinyOrNanRateLimitIsDefined) {
+  RetryPolicy policy;
+  policy.requests_per_second = 1e-300;
+  Harness h({Resp(200)}, policy);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(h.client.Send(h.request).ok());
+  EXPECT_THAT(h.clock->sleeps(), ElementsAre(milliseconds(3600 * 1000)));
+  policy.requests_per_second = std::numeric_limits<double>::quiet_NaN();
+  Harness off({Resp(200)}, policy);
+  for (int i = 0; i < 2; ++i) ASSERT_TRUE(off.client.Send(off.request).ok());
+  EXPECT_TRUE(off.clock->sleeps().empty());
 }
 
 TEST(RetryingClientTest, LogsEachAttemptWithoutSecrets) {

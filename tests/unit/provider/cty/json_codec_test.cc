@@ -139,3 +139,41 @@ TEST(JsonCodec, DeepNestingAndTruncation) {
 
 }  // namespace
 }  // namespace dcs::cty
+
+namespace dcs::cty {
+namespace {
+
+std::string FromHex(std::string_view hex) {
+  std::string out;
+  for (size_t i = 0; i + 1 < hex.size(); i += 2) out += static_cast<char>(std::stoi(std::string(hex.substr(i, 2)), nullptr, 16));
+  return out;
+}
+
+// Fuzzer reproducer (issue 14): invalid UTF-8 in an attribute name of a
+// dynamic value's type JSON was accepted, then ToJsonString turned it into
+// U+FFFD, so the value did not survive JSON -> msgpack -> value.
+TEST(JsonCodec, RejectsInvalidUtf8InDynamicTypeJson) {
+  // The probe's first byte chose the schema type; the rest is the document.
+  const std::string doc = FromHex(
+      "7b2274797065223a5b226f626a656374222c7b228989223a2022737472696e67227d5d7d");
+  absl::StatusOr<Value> v = DecodeJson(doc, Type::Dynamic());
+  ASSERT_FALSE(v.ok());
+  EXPECT_NE(std::string(v.status().message()).find("not valid UTF-8"), std::string::npos) << v.status();
+}
+
+TEST(JsonCodec, RejectsInvalidUtf8InStrings) {
+  for (std::string bad : {std::string("\"\xc3\""), std::string("\"a\xff\""), std::string("\"\xed\xa0\x80\""),
+                          std::string("\"\xc0\xaf\""), std::string("\"\xf4\x90\x80\x80\"")}) {
+    absl::StatusOr<Value> v = DecodeJson(bad, Type::String());
+    EXPECT_FALSE(v.ok()) << bad;
+  }
+  absl::StatusOr<Value> key = DecodeJson("{\"\xe9\":\"x\"}", Type::Map(Type::String()));
+  EXPECT_FALSE(key.ok());
+  // Well-formed multi-byte text still decodes unchanged.
+  absl::StatusOr<Value> ok = DecodeJson("\"\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80\"", Type::String());
+  ASSERT_TRUE(ok.ok()) << ok.status();
+  EXPECT_EQ(ok->AsString(), "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80");
+}
+
+}  // namespace
+}  // namespace dcs::cty

@@ -154,3 +154,32 @@ TEST_F(ProviderServiceTest, UnknownTypesAndUnservedRpcsDoNotCrash) {
 
 }  // namespace
 }  // namespace dcs::server
+
+#include "provider/server/convert.h"
+#include "provider/server/guard.h"
+
+namespace dcs::server {
+namespace {
+
+// Issue 14: a diagnostic quoting outside text with invalid UTF-8 made protobuf
+// refuse the whole reply. Diagnostics are scrubbed before serialisation, both
+// from schema::Diagnostics and when written straight into a reply.
+TEST(DiagnosticsUtf8Test, InvalidUtf8NeverReachesTheReply) {
+  schema::Diagnostics d;
+  d.AddError("bad \xc3", "body: a\xc3\xa9\xc3");
+  tfplugin6::ApplyResourceChange::Response resp;
+  ToProto(d, resp.mutable_diagnostics());
+  std::string wire;
+  EXPECT_TRUE(resp.SerializeToString(&wire));
+  EXPECT_EQ(resp.diagnostics(0).detail(), "body: a\xc3\xa9\xef\xbf\xbd");
+
+  tfplugin6::ReadResource::Response direct;
+  (void)Guard("ReadResource", direct.mutable_diagnostics(), [&] {
+    direct.add_diagnostics()->set_detail(std::string("raw \x89\x89"));
+  });
+  EXPECT_TRUE(direct.SerializeToString(&wire));
+  EXPECT_EQ(direct.diagnostics(0).detail(), "raw \xef\xbf\xbd\xef\xbf\xbd");
+}
+
+}  // namespace
+}  // namespace dcs::server

@@ -1,0 +1,74 @@
+// Databricks REST answers (any status, any body) read into the clients'
+// types: clusters, instance pools, workspace-conf, secrets, AI Runtime
+// images, and error bodies. Nothing crashes or hits undefined behaviour, and
+// every error message is valid UTF-8 (it ends up in a Terraform diagnostic).
+// Input: parts separated by "\n--\n", each a status selector byte + a body.
+#include <memory>
+#include <string>
+
+#include "clients/databricks/ai_runtime_images_api.h"
+#include "clients/databricks/clusters_api.h"
+#include "clients/databricks/instance_pools_api.h"
+#include "clients/databricks/secrets_api.h"
+#include "clients/databricks/workspace_conf_api.h"
+#include "clients/http/testing/fakes.h"
+#include "fuzz/fuzz_common.h"
+#include "provider/cty/utf8.h"
+
+namespace {
+
+using namespace dcs;
+
+template <class T>
+void CheckStatus(const absl::StatusOr<T>& r) {
+  if (!r.ok()) FUZZ_CHECK(cty::IsValidUtf8(std::string(r.status().message())), "error message is not UTF-8");
+}
+[[maybe_unused]] void CheckStatus(const absl::Status& s) {
+  FUZZ_CHECK(cty::IsValidUtf8(std::string(s.message())), "error message is not UTF-8");
+}
+
+struct Harness {
+  explicit Harness(const http::Response& answer) {
+    transport->Push(answer);
+    databricks::ResolvedConfig config;
+    config.host = "https://ws.example";
+    config.token = "dapi-fuzz";
+    config.rate_limit = 0;
+    config.retry_timeout_seconds = 0;
+    client = std::make_unique<databricks::Client>(config, transport, std::make_shared<http::FakeClock>(), "fuzz");
+  }
+  std::shared_ptr<fuzz::ScriptedTransport> transport = std::make_shared<fuzz::ScriptedTransport>();
+  std::unique_ptr<databricks::Client> client;
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  for (std::string_view part : fuzz::Parts(std::string_view(reinterpret_cast<const char*>(data), size), 4)) {
+    if (part.empty()) continue;
+    const http::Response answer = fuzz::Answer(fuzz::StatusFor(static_cast<unsigned char>(part[0])), part.substr(1),
+                                               {{"Content-Type", "application/json"}});
+    for (int call = 0; call < 10; ++call) {
+      Harness h(answer);
+      switch (call) {
+        case 0: CheckStatus(databricks::ClustersApi(*h.client).Get("c1", nullptr)); break;
+        case 1: CheckStatus(databricks::ClustersApi(*h.client).List(nullptr)); break;
+        case 2: {
+          databricks::ClusterSpec spec;
+          spec.spark_version = "15.4.x-scala2.12";
+          spec.idempotency_token = "t";
+          CheckStatus(databricks::ClustersApi(*h.client).Create(spec, nullptr));
+          break;
+        }
+        case 3: CheckStatus(databricks::InstancePoolsApi(*h.client).Get("p1", nullptr)); break;
+        case 4: CheckStatus(databricks::InstancePoolsApi(*h.client).List(nullptr)); break;
+        case 5: CheckStatus(databricks::WorkspaceConfApi(*h.client).Get({"enableDcs", "maxTokenLifetimeDays"}, nullptr)); break;
+        case 6: CheckStatus(databricks::SecretsApi(*h.client).ListScopes(nullptr)); break;
+        case 7: CheckStatus(databricks::SecretsApi(*h.client).ListSecrets("s", nullptr)); break;
+        case 8: CheckStatus(databricks::AiRuntimeImagesApi(*h.client).Get("docker.io/a/b:1", nullptr)); break;
+        case 9: (void)databricks::AiRuntimeImagesApi(*h.client).CheckImageAccess("docker.io/a/b:1", nullptr); break;
+      }
+    }
+  }
+  return 0;
+}
