@@ -85,10 +85,8 @@ std::string Usage() {
   return "usage: dcs-emulator [--port N] [--token TOKEN[=USER]]... [--user NAME]\n"
          "  [--oauth-client ID:SECRET]... [--enable-dcs] [--state-file PATH] [--request-log PATH]\n"
          "  [--start-delay-ms N] [--terminate-delay-ms N] [--resize-delay-ms N] [--air-step-delay-ms N]\n"
-         "  [--fault KIND:RATE[:PATH[:LATENCY_MS[:METHOD]]]]... [--fault-seed N] [--faults-json JSON]
-"
-         "  [--rate-limit RPS[:PATH]]...
-"
+         "  [--fault KIND:RATE[:PATH[:LATENCY_MS[:METHOD]]]]... [--fault-seed N] [--faults-json JSON]\n"
+         "  [--rate-limit RPS[:PATH]]...\n"
          "  [--tls] [--tls-cert-out PATH] [--acr-cert-out PATH] [--threads N] [--max-body-bytes N] [--legacy-not-found]";
 }
 
