@@ -75,6 +75,33 @@ std::optional<RegistrySide> OpenRegistry(const fw::Context& ctx, const ImageMode
   return RegistrySide{ref->domain, ref->path, *std::move(client)};
 }
 
+// The build request both builders share: context, Dockerfile, tags, args,
+// labels (plus the OCI created / revision / source labels), target, platform,
+// network, cache switches. `now` is the created label unless one is set.
+docker::BuildOptions BuildOptionsFrom(const ImageModel& m, const std::string& now) {
+  docker::BuildOptions o;
+  o.context_dir = m.context;
+  o.dockerfile = m.dockerfile;
+  o.dockerfile_inline = m.dockerfile_inline;
+  for (const auto& t : m.tags) o.tags.push_back(m.name + ":" + t);
+  o.build_args = m.build_args;
+  o.labels = m.labels;
+  if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
+  // Where the context comes from, when it lives in a git repository. These
+  // labels are not build inputs of context_hash: a commit that changes
+  // nothing in the context does not rebuild; the image records the commit
+  // it was built from.
+  const buildcontext::GitOrigin origin = buildcontext::FindGitOrigin(m.context);
+  if (!origin.revision.empty() && !o.labels.count(kOciRevision)) o.labels[kOciRevision] = origin.revision;
+  if (!origin.source.empty() && !o.labels.count(kOciSource)) o.labels[kOciSource] = origin.source;
+  o.target = m.target;
+  o.platform = m.platform;
+  o.network_mode = m.network_mode;
+  o.no_cache = m.no_cache;
+  o.pull = m.pull;
+  return o;
+}
+
 class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport,
                       public fw::ResourceWithIdentity {
  public:
@@ -383,27 +410,8 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
                         tls ? "TLS with the Docker daemon failed" : "Cannot reach the Docker daemon", std::nullopt);
       return false;
     }
-    docker::BuildOptions o;
-    o.context_dir = m.context;
-    o.dockerfile = m.dockerfile;
-    o.dockerfile_inline = m.dockerfile_inline;
-    for (const auto& t : m.tags) o.tags.push_back(m.name + ":" + t);
-    o.build_args = m.build_args;
-    o.labels = m.labels;
     const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
-    if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
-    // Where the context comes from, when it lives in a git repository. These
-    // labels are not build inputs of context_hash: a commit that changes
-    // nothing in the context does not rebuild; the image records the commit
-    // it was built from.
-    const buildcontext::GitOrigin origin = buildcontext::FindGitOrigin(m.context);
-    if (!origin.revision.empty() && !o.labels.count(kOciRevision)) o.labels[kOciRevision] = origin.revision;
-    if (!origin.source.empty() && !o.labels.count(kOciSource)) o.labels[kOciSource] = origin.source;
-    o.target = m.target;
-    o.platform = m.platform;
-    o.network_mode = m.network_mode;
-    o.no_cache = m.no_cache;
-    o.pull = m.pull;
+    docker::BuildOptions o = BuildOptionsFrom(m, now);
     for (size_t i = 0; i < m.cache_from.size(); ++i) {
       auto spec = docker::ParseCacheSpec(m.cache_from[i]);
       if (!spec.ok()) {
@@ -478,23 +486,9 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     const docker::DockerfileFeatures f = docker::ScanDockerfile(DockerfileText(m));
     if (!CheckSecretMounts(m, f, d)) return false;
     docker::BuildkitdBuild b;
-    docker::BuildOptions& o = b.options;
-    o.context_dir = m.context;
-    o.dockerfile = m.dockerfile;
-    o.dockerfile_inline = m.dockerfile_inline;
-    for (const auto& t : m.tags) o.tags.push_back(m.name + ":" + t);
-    o.build_args = m.build_args;
-    o.labels = m.labels;
     const std::string now = absl::FormatTime(absl::RFC3339_sec, absl::Now(), absl::UTCTimeZone());
-    if (!o.labels.count(kOciCreated)) o.labels[kOciCreated] = now;
-    const buildcontext::GitOrigin origin = buildcontext::FindGitOrigin(m.context);
-    if (!origin.revision.empty() && !o.labels.count(kOciRevision)) o.labels[kOciRevision] = origin.revision;
-    if (!origin.source.empty() && !o.labels.count(kOciSource)) o.labels[kOciSource] = origin.source;
-    o.target = m.target;
-    o.platform = m.platform;
-    o.network_mode = m.network_mode;
-    o.no_cache = m.no_cache;
-    o.pull = m.pull;
+    b.options = BuildOptionsFrom(m, now);
+    docker::BuildOptions& o = b.options;
     for (const auto* list : {&m.cache_from, &m.cache_to}) {
       const char* attr = list == &m.cache_from ? "cache_from" : "cache_to";
       for (size_t i = 0; i < list->size(); ++i) {
