@@ -8,10 +8,10 @@
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/resource.h"
 #include "provider/framework/validators.h"
-#include "resources/container_clients.h"
+#include "resources/api_errors.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 #include "resources/values.h"
-#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {
@@ -45,17 +45,15 @@ schema::Schema PolicySchema() {
   return s;
 }
 
-std::unique_ptr<azure::ArmClient> NewArmClient(const fw::Context& ctx, fw::Diagnostics& d) {
-  auto credential = AzureCredential(ctx);
-  if (!credential.ok()) {
-    d.AddError("Azure credentials missing", std::string(credential.status().message()), Path::Root("registry_id"));
+std::shared_ptr<azure::ArmClient> ArmClientOrDiagnose(const fw::Context& ctx, fw::Diagnostics& d) {
+  const ProviderClients* clients = ClientsOrDiagnose(ctx, d);
+  if (clients == nullptr) return nullptr;
+  auto client = clients->ResourceManager();
+  if (!client.ok()) {
+    d.AddError("Azure credentials missing", std::string(client.status().message()), Path::Root("registry_id"));
     return nullptr;
   }
-  const std::string resource_manager = ResourceManagerEndpoint(ProviderConfigOf(ctx));
-  http::RetryPolicy retry;
-  retry.total_deadline = std::chrono::minutes(2);
-  return std::make_unique<azure::ArmClient>(*credential, resource_manager,
-                                            http::NewCurlTransport("terraform-provider-dcs"), retry);
+  return *client;
 }
 
 void AddArmError(fw::Diagnostics& d, const absl::Status& s, const std::string& summary) {
@@ -97,7 +95,7 @@ class AcrRetentionPolicyResource : public fw::Resource, public fw::ResourceWithI
       resp.diagnostics.AddError("Invalid registry id", std::string(id.status().message()), Path::Root("registry_id"));
       return;
     }
-    auto client = NewArmClient(req.ctx, resp.diagnostics);
+    auto client = ArmClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     auto info = client->GetRegistry(*id);
     if (!info.ok()) {
@@ -114,7 +112,7 @@ class AcrRetentionPolicyResource : public fw::Resource, public fw::ResourceWithI
   void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
     auto id = azure::ParseRegistryId(GetString(req.prior, "registry_id").value_or(""));
     if (!id.ok()) return;
-    auto client = NewArmClient(req.ctx, resp.diagnostics);
+    auto client = ArmClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     auto done = client->SetRetentionPolicy(*id, {GetInt(req.prior, "days").value_or(7), false});
     if (!done.ok() && done.status().code() != absl::StatusCode::kNotFound) {
@@ -149,7 +147,7 @@ class AcrRetentionPolicyResource : public fw::Resource, public fw::ResourceWithI
       resp.diagnostics.AddError("Invalid registry id", std::string(id.status().message()), Path::Root("registry_id"));
       return;
     }
-    auto client = NewArmClient(ctx, resp.diagnostics);
+    auto client = ArmClientOrDiagnose(ctx, resp.diagnostics);
     if (!client) return;
     auto info = client->GetRegistry(*id);
     if (!info.ok()) {

@@ -21,14 +21,15 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "base/log.h"
 #include "clients/databricks/ai_runtime_images_api.h"
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/validators.h"
-#include "provider/log/log.h"
+#include "resources/api_errors.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 #include "resources/timeouts.h"
 #include "resources/values.h"
-#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {

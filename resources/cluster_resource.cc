@@ -5,17 +5,18 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "clients/databricks/cluster_waiter.h"
 #include "clients/databricks/clusters_api.h"
 #include "provider/framework/walk.h"
-#include "provider/log/log.h"
+#include "resources/api_errors.h"
 #include "resources/api_json.h"
 #include "resources/cluster_checks.h"
 #include "resources/cluster_schema.h"
 #include "resources/create_journal.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 #include "resources/values.h"
-#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {
@@ -80,12 +81,8 @@ cty::Value ToState(const schema::Block& block, const ClusterInfo& info, const ct
 // Databricks answers that deserve a pointer to the fix.
 void AddClusterApiError(schema::Diagnostics& d, const absl::Status& st, const std::string& summary) {
   const std::string m(st.message());
-  if (absl::StrContains(m, "FEATURE_DISABLED") || absl::StrContains(m, "enableDcs") ||
-      absl::StrContains(m, "Container Services")) {
-    d.AddError(summary, absl::StrCat(m, "\n\nDatabricks Container Services is off in this workspace. Add a "
-                                        "dcs_workspace_conf with enable_dcs = true and make the cluster depend on "
-                                        "it (depends_on), or ask a workspace admin to enable it."),
-               cty::Path::Root("docker_image"));
+  if (databricks::ContainerServicesDisabled(st)) {
+    AddApiError(d, st, summary, cty::Path::Root("docker_image"));  // the hint says how to enable it
     return;
   }
   if (absl::StrContains(m, kPoolWithoutImagesMessage)) {
@@ -114,14 +111,15 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     if (!req.prior.IsNull() && !token_before.IsNull() && !token_before.Equals(req.planned.GetAttr("idempotency_token"))) {
       resp.requires_replace.push_back(cty::Path::Root("idempotency_token"));
     }
-    if (!req.ctx.provider) return;
     // Ask the API about pools only when the image or the pools change.
     bool relevant = req.prior.IsNull();
     for (const char* a : {"docker_image", "instance_pool_id", "driver_instance_pool_id"}) {
       if (!req.prior.IsNull() && !req.config.GetAttr(a).Equals(req.prior.GetAttr(a))) relevant = true;
     }
     if (!relevant || !GetKnown(req.config, "docker_image") || !GetKnown(req.config, "instance_pool_id")) return;
-    auto client = WorkspaceClient(req.ctx);
+    auto clients = ClientsOf(req.ctx);
+    if (!clients.ok()) return;
+    auto client = (*clients)->Workspace();
     if (!client.ok()) return;  // credentials are reported at apply
     CheckClusterPools(req.config, **client, req.ctx.stop.get(), resp.diagnostics);
   }

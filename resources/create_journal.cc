@@ -14,7 +14,7 @@
 #include <openssl/evp.h>
 
 #include "absl/strings/str_cat.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::resources {
 namespace {

@@ -12,8 +12,8 @@
 #include "absl/status/statusor.h"
 #include "provider/cty/value.h"
 #include "provider/schema/schema.h"
-#include "resources/container_clients.h"
 #include "resources/image_retention.h"
+#include "resources/provider_clients.h"
 
 namespace dcs::resources {
 

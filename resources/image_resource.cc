@@ -11,11 +11,12 @@
 #include <fstream>
 #include <sstream>
 
+#include "base/log.h"
 #include "clients/buildcontext/git_origin.h"
 #include "clients/docker/dockerfile_scan.h"
 #include "clients/registry/reference.h"
 #include "provider/framework/resource.h"
-#include "provider/log/log.h"
+#include "resources/api_errors.h"
 #include "resources/image_model.h"
 #include "resources/provider.h"
 #include "resources/values.h"
@@ -67,7 +68,9 @@ std::optional<RegistrySide> OpenRegistry(const fw::Context& ctx, const ImageMode
   }
   ExplicitCredentials creds = m.credentials;
   if (!m.auth_address.empty() && m.auth_address != ref->domain) creds = {};
-  auto client = NewRegistryClient(ctx, ref->domain, creds);
+  const ProviderClients* clients = ClientsOrDiagnose(ctx, d);
+  if (clients == nullptr) return std::nullopt;
+  auto client = clients->Registry(ref->domain, creds);
   if (!client.ok()) {
     AddContainerError(d, client.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
     return std::nullopt;
@@ -389,12 +392,14 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
 
   static bool BuildAndPush(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
                            std::map<std::string, Value>& set, fw::Diagnostics& d) {
-    auto buildkitd = BuildkitdEndpointOf(ctx);
+    const ProviderClients* clients = ClientsOrDiagnose(ctx, d);
+    if (clients == nullptr) return false;
+    auto buildkitd = clients->Buildkitd();
     if (!buildkitd.ok()) {
       AddContainerError(d, buildkitd.status(), "Invalid buildkit_host", std::nullopt);
       return false;
     }
-    if (*buildkitd && m.builder != "classic") return BuildOnBuildkitd(ctx, m, r, **buildkitd, set, d);
+    if (*buildkitd && m.builder != "classic") return BuildOnBuildkitd(ctx, *clients, m, r, **buildkitd, set, d);
     if (!m.cache_to.empty()) {
       d.AddError("cache_to needs a standalone buildkitd",
                  "The Docker Engine API's build endpoint cannot export a build cache. Set `buildkit_host` in the "
@@ -402,7 +407,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
                  Path::Root("cache_to"));
       return false;
     }
-    auto docker = ConnectDocker(ctx);
+    auto docker = clients->ConnectDocker();
     if (!docker.ok()) {
       const bool tls = docker.status().code() == absl::StatusCode::kFailedPrecondition &&
                        absl::StrContains(docker.status().message(), "TLS");
@@ -421,7 +426,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
       }
       if (spec->attrs.count("ref")) o.cache_from.push_back(spec->attrs.at("ref"));
     }
-    auto auth = PushAuth(ctx, r.host, m.credentials);
+    auto auth = clients->PushAuth(r.host, m.credentials);
     if (!auth.ok()) {
       AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
       return false;
@@ -480,7 +485,8 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
 
   // Builds and pushes on a standalone buildkitd; the registry's HEAD digest
   // is still the one recorded.
-  static bool BuildOnBuildkitd(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r,
+  static bool BuildOnBuildkitd(const fw::Context& ctx, const ProviderClients& clients, const ImageModel& m,
+                               const RegistrySide& r,
                                const docker::BuildkitdEndpoint& endpoint, std::map<std::string, Value>& set,
                                fw::Diagnostics& d) {
     const docker::DockerfileFeatures f = docker::ScanDockerfile(DockerfileText(m));
@@ -502,7 +508,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
       }
     }
     b.insecure_registry = IsLoopback(r.host);
-    auto auth = PushAuth(ctx, r.host, m.credentials);
+    auto auth = clients.PushAuth(r.host, m.credentials);
     if (!auth.ok()) {
       AddContainerError(d, auth.status(), "Cannot use the registry credentials", Path::Root("registry_auth"));
       return false;

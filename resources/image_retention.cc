@@ -9,7 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
-#include "clients/http/status_macros.h"
+#include "base/status_macros.h"
 
 namespace dcs::resources {
 namespace {

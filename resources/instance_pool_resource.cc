@@ -2,16 +2,17 @@
 // preloading the team's golden image. The API edits only name, sizes,
 // idle timeout and tags; every other change replaces the pool.
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "clients/databricks/instance_pools_api.h"
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/validators.h"
 #include "provider/framework/walk.h"
-#include "provider/log/log.h"
+#include "resources/api_errors.h"
 #include "resources/api_json.h"
 #include "resources/compute_blocks.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 #include "resources/values.h"
-#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {

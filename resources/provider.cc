@@ -1,8 +1,9 @@
 #include "resources/provider.h"
 
+#include "base/log.h"
 #include "clients/databricks/config.h"
 #include "provider/framework/validators.h"
-#include "provider/log/log.h"
+#include "resources/provider_clients.h"
 #include "resources/values.h"
 
 namespace dcs::resources {
@@ -55,7 +56,6 @@ void ConfigureContainerSettings(const cty::Value& c, ProviderConfig& config) {
       ProviderConfig::RegistryCredential cred{GetString(e, "address").value_or(""),
                                               GetString(e, "username").value_or(""),
                                               GetString(e, "password").value_or("")};
-      log::RegisterSecret(cred.password);
       config.registry_auth.push_back(std::move(cred));
     }
   }
@@ -104,43 +104,42 @@ class DcsProvider : public fw::Provider {
   std::string Version() const override { return version_; }
   const schema::Schema& GetSchema() const override { return schema_; }
 
-  fw::ProviderData Configure(const fw::ConfigureRequest& req, fw::Diagnostics& d) override {
-    auto config = std::make_shared<ProviderConfig>();
+  // Sensitive settings (token, client secrets, registry passwords) are
+  // registered for log redaction by the framework before this runs.
+  std::shared_ptr<const fw::ProviderData> Configure(const fw::ConfigureRequest& req, fw::Diagnostics& d) override {
+    ProviderConfig config;
     const cty::Value& c = req.config;
-    config->host = GetString(c, "host");
-    config->token = GetString(c, "token");
-    if (config->token) log::RegisterSecret(*config->token);
-    config->client_id = GetString(c, "client_id");
-    config->client_secret = GetString(c, "client_secret");
-    if (config->client_secret) log::RegisterSecret(*config->client_secret);
-    config->azure_client_id = GetString(c, "azure_client_id");
-    config->azure_client_secret = GetString(c, "azure_client_secret");
-    if (config->azure_client_secret) log::RegisterSecret(*config->azure_client_secret);
-    config->azure_tenant_id = GetString(c, "azure_tenant_id");
-    config->auth_type = GetString(c, "auth_type");
-    config->azure_use_msi = GetBool(c, "azure_use_msi");
-    config->azure_workspace_resource_id = GetString(c, "azure_workspace_resource_id");
-    config->audience = GetString(c, "audience");
-    config->oidc_token_env = GetString(c, "oidc_token_env");
-    config->oidc_token_filepath = GetString(c, "databricks_id_token_filepath");
-    config->databricks_cli_path = GetString(c, "databricks_cli_path");
-    config->profile = GetString(c, "profile");
-    config->config_file = GetString(c, "config_file");
-    config->http_timeout_seconds = GetInt(c, "http_timeout_seconds");
-    config->retry_timeout_seconds = GetInt(c, "retry_timeout_seconds");
-    if (auto rate = GetKnown(c, "rate_limit")) config->rate_limit = rate->AsNumber().ToDouble();
-    config->skip_verify = GetBool(c, "skip_verify").value_or(false);
-    ConfigureContainerSettings(c, *config);
-    config->terraform_version = req.terraform_version;
-    config->provider_version = version_;
-    if (config->skip_verify) {
+    config.host = GetString(c, "host");
+    config.token = GetString(c, "token");
+    config.client_id = GetString(c, "client_id");
+    config.client_secret = GetString(c, "client_secret");
+    config.azure_client_id = GetString(c, "azure_client_id");
+    config.azure_client_secret = GetString(c, "azure_client_secret");
+    config.azure_tenant_id = GetString(c, "azure_tenant_id");
+    config.auth_type = GetString(c, "auth_type");
+    config.azure_use_msi = GetBool(c, "azure_use_msi");
+    config.azure_workspace_resource_id = GetString(c, "azure_workspace_resource_id");
+    config.audience = GetString(c, "audience");
+    config.oidc_token_env = GetString(c, "oidc_token_env");
+    config.oidc_token_filepath = GetString(c, "databricks_id_token_filepath");
+    config.databricks_cli_path = GetString(c, "databricks_cli_path");
+    config.profile = GetString(c, "profile");
+    config.config_file = GetString(c, "config_file");
+    config.http_timeout_seconds = GetInt(c, "http_timeout_seconds");
+    config.retry_timeout_seconds = GetInt(c, "retry_timeout_seconds");
+    if (auto rate = GetKnown(c, "rate_limit")) config.rate_limit = rate->AsNumber().ToDouble();
+    config.skip_verify = GetBool(c, "skip_verify").value_or(false);
+    ConfigureContainerSettings(c, config);
+    config.terraform_version = req.terraform_version;
+    config.provider_version = version_;
+    if (config.skip_verify) {
       d.AddWarning("TLS verification disabled",
                    "skip_verify = true accepts any certificate from the workspace. Use it only "
                    "against test workspaces.",
                    cty::Path::Root("skip_verify"));
     }
     log::Debug("provider configured", {{"terraform_version", req.terraform_version}});
-    return config;
+    return std::make_shared<const ProviderClients>(std::move(config));
   }
 
   std::vector<std::unique_ptr<fw::Resource>> Resources() const override {

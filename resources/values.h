@@ -1,5 +1,5 @@
-// One-line helpers that read typed fields out of known cty objects; the
-// building blocks of typed models (FromValue/ToValue) in resources.
+// One-line helpers that read typed fields out of known cty objects (the
+// provider block, image and registration models, plan-time checks).
 #ifndef DCS_RESOURCES_VALUES_H_
 #define DCS_RESOURCES_VALUES_H_
 

@@ -12,12 +12,13 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/log.h"
 #include "clients/databricks/workspace_conf_api.h"
 #include "provider/framework/plan_modifiers.h"
-#include "provider/log/log.h"
+#include "resources/api_errors.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 #include "resources/values.h"
-#include "resources/workspace_client.h"
 
 namespace dcs::resources {
 namespace {
@@ -217,10 +218,12 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
 
   // Unknown keys are refused by the service already on GET: ask it at plan.
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
-    if (req.planned.IsNull() || !req.ctx.provider) return;
+    if (req.planned.IsNull()) return;
     auto custom = GetKnown(req.config, "custom_config");
     if (!custom || custom->Attributes().empty()) return;
-    auto client = WorkspaceClient(req.ctx);
+    auto clients = ClientsOf(req.ctx);
+    if (!clients.ok()) return;
+    auto client = (*clients)->Workspace();
     if (!client.ok()) return;  // reported at apply, where credentials are required
     std::vector<std::string> keys;
     for (const auto& [k, v] : custom->Attributes()) keys.push_back(k);

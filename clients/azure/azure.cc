@@ -10,9 +10,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
-#include "clients/http/status_macros.h"
+#include "base/http_status.h"
+#include "base/log.h"
+#include "base/status_macros.h"
 #include "clients/http/text.h"
-#include "provider/log/log.h"
 
 namespace dcs::azure {
 namespace {
@@ -99,15 +100,7 @@ absl::Status ArmError(const http::Response& r, const std::string& what) {
   }
   const std::string text = absl::StrCat(what, " failed (HTTP ", r.status, code.empty() ? "" : ", " + code,
                                         "): ", message);
-  switch (r.status) {
-    case 400: return absl::InvalidArgumentError(text);
-    case 401: return absl::UnauthenticatedError(text);
-    case 403: return absl::PermissionDeniedError(text);
-    case 404: return absl::NotFoundError(text);
-    case 409: return absl::FailedPreconditionError(text);
-    case 429: return absl::ResourceExhaustedError(text);
-    default: return absl::UnavailableError(text);
-  }
+  return StatusForHttp(r.status, text);
 }
 
 std::string RegistryId::Path() const {

@@ -8,7 +8,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::azure {
 namespace {

@@ -13,7 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::azure {
 namespace {

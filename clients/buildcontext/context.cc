@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
-#include "clients/http/status_macros.h"
+#include "base/status_macros.h"
 
 namespace dcs::buildcontext {
 namespace {

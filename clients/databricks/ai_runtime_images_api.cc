@@ -6,8 +6,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "clients/databricks/json_fields.h"
-#include "provider/log/log.h"
 
 namespace dcs::databricks {
 namespace {

@@ -7,9 +7,9 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "base/log.h"
 #include "clients/azure/id_token.h"
 #include "clients/databricks/token_sources.h"
-#include "provider/log/log.h"
 
 namespace dcs::databricks {
 namespace {

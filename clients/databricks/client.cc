@@ -51,16 +51,16 @@ std::string QueryString(const nlohmann::json& params) {
 
 // Delegates, so that every member is initialised in one place.
 Client::Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport,
-               std::shared_ptr<http::Clock> clock, std::string provider_version)
-    : Client(config, NewTokenSource(config, transport, clock), transport, clock, std::move(provider_version)) {}
+               std::shared_ptr<http::Clock> clock, std::string user_agent)
+    : Client(config, NewTokenSource(config, transport, clock), transport, clock, std::move(user_agent)) {}
 
 Client::Client(ResolvedConfig config, std::unique_ptr<TokenSource> tokens, std::shared_ptr<http::Transport> transport,
-               std::shared_ptr<http::Clock> clock, std::string provider_version)
+               std::shared_ptr<http::Clock> clock, std::string user_agent)
     : config_(std::move(config)),
       clock_(clock),
       tokens_(std::move(tokens)),
       http_(transport, PolicyFor(config_), clock),
-      user_agent_("terraform-provider-dcs/" + provider_version),
+      user_agent_(std::move(user_agent)),
       cluster_states_(std::make_unique<ClusterStateBoard>(*this, *clock_)) {}
 
 Client::~Client() = default;

@@ -25,12 +25,13 @@ class ClusterStateBoard;  // cluster_waiter.h
 
 class Client {
  public:
-  // `provider_version` goes into "User-Agent: terraform-provider-dcs/<version>".
+  // `user_agent` is sent as the User-Agent header of every call (the
+  // program's name and version: this library does not know who uses it).
   Client(ResolvedConfig config, std::shared_ptr<http::Transport> transport,
-         std::shared_ptr<http::Clock> clock, std::string provider_version);
+         std::shared_ptr<http::Clock> clock, std::string user_agent);
   // With a source already chosen by SelectTokenSource.
   Client(ResolvedConfig config, std::unique_ptr<TokenSource> tokens, std::shared_ptr<http::Transport> transport,
-         std::shared_ptr<http::Clock> clock, std::string provider_version);
+         std::shared_ptr<http::Clock> clock, std::string user_agent);
   ~Client();
 
   // Calls `method` `path` (e.g. "/api/2.1/clusters/get"). For GET and DELETE
@@ -74,6 +75,14 @@ class Client {
 // Unauthenticated with a hint about the token). The message keeps
 // "ERROR_CODE: message" and names the HTTP status and `what` ("GET /api/…").
 absl::Status MapError(const std::string& what, const http::Response& response);
+
+// The Databricks error_code ("FEATURE_DISABLED", "INVALID_STATE", …) of a
+// status MapError made, or "" (not an API answer, or none given).
+std::string ApiErrorCode(const absl::Status& status);
+
+// Whether `status` is the workspace refusing because Databricks Container
+// Services (workspace setting enableDcs) is off.
+bool ContainerServicesDisabled(const absl::Status& status);
 
 // Whether an answer is worth retrying for an idempotent call.
 bool RetryableAnswer(const http::Response& response);

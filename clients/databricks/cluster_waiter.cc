@@ -6,7 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::databricks {
 namespace {

@@ -273,7 +273,7 @@ Getenv ProcessGetenv() {
 }
 
 absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, const Getenv& getenv,
-                                             std::string_view home_dir, bool require_host) {
+                                             std::string_view home_dir, HostRequirement host_requirement) {
   const Values explicit_values = ExplicitValues(explicit_config);
   const Values env = EnvValues(getenv);
   std::optional<std::string> profile = explicit_config.profile;
@@ -296,7 +296,7 @@ absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, cons
   // Without a host nothing can work; with one, which credential applies is
   // the chain's decision (it may come from a CLI, a managed identity or a
   // federated token that no setting here names).
-  std::string missing = m.values.count("host") || !require_host ? "" : WhatIsMissing(m.values);
+  std::string missing = m.values.count("host") || host_requirement == HostRequirement::kOptional ? "" : WhatIsMissing(m.values);
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot configure Databricks authentication; missing ", missing, ". Tried: provider configuration (",

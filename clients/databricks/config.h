@@ -85,12 +85,17 @@ using Getenv = std::function<std::optional<std::string>(std::string_view name)>;
 // Resolves the configuration. `home_dir` locates ~/.databrickscfg when
 // neither config_file nor DATABRICKS_CONFIG_FILE is set. Which credential is
 // used is decided later by the chain (auth.h). Errors: InvalidArgument when
-// the host is missing and `require_host` (the message also lists incomplete
+// the host is missing and required (the message also lists incomplete
 // credential sets and, per source, what it provided, never a value), for an
 // unknown auth_type and for malformed or out-of-range numbers; NotFound for a
 // named profile or explicit config file that does not exist.
+// Whether a workspace host must be found: the Azure identity alone (ARM,
+// ACR) needs none.
+enum class HostRequirement { kRequired, kOptional };
+
 absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, const Getenv& getenv,
-                                             std::string_view home_dir, bool require_host = true);
+                                             std::string_view home_dir,
+                                             HostRequirement host_requirement = HostRequirement::kRequired);
 
 // "example.com/" -> "https://example.com"; keeps an explicit http(s) scheme.
 std::string NormalizeHost(std::string_view host);

@@ -3,12 +3,19 @@
 
 #include <nlohmann/json.hpp>
 
+#include "absl/strings/cord.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/http_status.h"
 #include "clients/databricks/client.h"
 #include "clients/http/text.h"
 
 namespace dcs::databricks {
 namespace {
+
+// Where MapError keeps the answer's error_code, so callers branch on the
+// code instead of parsing the message.
+constexpr char kErrorCodePayload[] = "type.dcs/databricks.error_code";
 
 absl::StatusCode CodeForErrorCode(const std::string& error_code, const std::string& message) {
   static const std::map<std::string, absl::StatusCode> kCodes = {
@@ -49,22 +56,6 @@ absl::StatusCode CodeForErrorCode(const std::string& error_code, const std::stri
   return it->second;
 }
 
-absl::StatusCode CodeForHttpStatus(int status) {
-  switch (status) {
-    case 400: return absl::StatusCode::kInvalidArgument;
-    case 401: return absl::StatusCode::kUnauthenticated;
-    case 403: return absl::StatusCode::kPermissionDenied;
-    case 404: return absl::StatusCode::kNotFound;
-    case 409: return absl::StatusCode::kAborted;
-    case 429: return absl::StatusCode::kResourceExhausted;
-    case 499: return absl::StatusCode::kCancelled;
-    case 501: return absl::StatusCode::kUnimplemented;
-    case 502:
-    case 503: return absl::StatusCode::kUnavailable;
-    case 504: return absl::StatusCode::kDeadlineExceeded;
-    default: return status >= 500 ? absl::StatusCode::kInternal : absl::StatusCode::kFailedPrecondition;
-  }
-}
 
 // error_code and message from the JSON shapes Databricks uses ({"error_code",
 // "message"} or {"error"}), else the first bytes of the body as the message.
@@ -86,7 +77,7 @@ absl::Status MapError(const std::string& what, const http::Response& response) {
   std::string error_code, message;
   ParseErrorBody(response.body, error_code, message);
   absl::StatusCode code = error_code.empty() ? absl::StatusCode::kUnknown : CodeForErrorCode(error_code, message);
-  if (code == absl::StatusCode::kUnknown) code = CodeForHttpStatus(response.status);
+  if (code == absl::StatusCode::kUnknown) code = StatusCodeForHttp(response.status);
   if (response.status == 401) code = absl::StatusCode::kUnauthenticated;
   std::string text = error_code.empty() ? message : error_code + ": " + message;
   if (text.empty()) text = "empty answer";
@@ -95,7 +86,20 @@ absl::Status MapError(const std::string& what, const http::Response& response) {
     absl::StrAppend(&out, ". The credentials were rejected: check that the token (DATABRICKS_TOKEN) or "
                           "service principal is valid, not expired, and belongs to this workspace's host.");
   }
-  return absl::Status(code, out);
+  absl::Status status(code, out);
+  if (!error_code.empty()) status.SetPayload(kErrorCodePayload, absl::Cord(error_code));
+  return status;
+}
+
+std::string ApiErrorCode(const absl::Status& status) {
+  auto code = status.GetPayload(kErrorCodePayload);
+  return code ? std::string(*code) : "";
+}
+
+bool ContainerServicesDisabled(const absl::Status& status) {
+  if (ApiErrorCode(status) != "FEATURE_DISABLED") return false;
+  // FEATURE_DISABLED covers every workspace feature; the message names DCS.
+  return absl::StrContains(status.message(), "enableDcs") || absl::StrContains(status.message(), "Container Services");
 }
 
 bool RetryableAnswer(const http::Response& response) {

@@ -14,7 +14,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::databricks::internal {
 namespace {

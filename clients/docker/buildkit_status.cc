@@ -3,7 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::docker {
 namespace {

@@ -12,10 +12,10 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "base/log.h"
+#include "base/status_macros.h"
 #include "clients/docker/buildkit_status.h"
 #include "clients/docker/progress_stream.h"
-#include "clients/http/status_macros.h"
-#include "provider/log/log.h"
 
 namespace dcs::docker {
 namespace {

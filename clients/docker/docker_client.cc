@@ -9,13 +9,14 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "base/http_status.h"
+#include "base/log.h"
+#include "base/status_macros.h"
 #include "clients/buildcontext/context.h"
-#include "clients/http/status_macros.h"
 #include "clients/buildcontext/tar_stream.h"
 #include "clients/docker/buildkit_status.h"
 #include "clients/docker/filesync.h"
 #include "clients/docker/progress_stream.h"
-#include "provider/log/log.h"
 
 namespace dcs::docker {
 namespace {
@@ -190,14 +191,7 @@ absl::Status EngineError(const http::Response& r, const std::string& what) {
     message = r.body.substr(0, 512);
   }
   const std::string text = absl::StrCat(what, ": Docker daemon answered HTTP ", r.status, ": ", message);
-  switch (r.status) {
-    case 400: return absl::InvalidArgumentError(text);
-    case 401: return absl::UnauthenticatedError(text);
-    case 403: return absl::PermissionDeniedError(text);
-    case 404: return absl::NotFoundError(text);
-    case 409: return absl::FailedPreconditionError(text);
-    default: return absl::UnknownError(text);
-  }
+  return StatusForHttp(r.status, text);
 }
 
 http::Request DockerClient::NewRequest(const std::string& method, const std::string& path) const {
@@ -507,14 +501,6 @@ absl::StatusOr<PushResult> DockerClient::Push(const std::string& repository,
   dcs::log::Info("docker push done",
                  {{"@module", "docker"}, {"image", repository + ":" + tag}, {"digest", stream.digest()}});
   return PushResult{stream.digest()};
-}
-
-absl::Status DockerClient::RemoveImage(const std::string& name, bool force) const {
-  DCS_ASSIGN_OR_RETURN(
-      http::Response r,
-      Send(NewRequest("DELETE", "/images/" + name + (force ? "?force=1" : "?force=0"))));
-  if (r.status != 200) return EngineError(r, "docker rmi " + name);
-  return absl::OkStatus();
 }
 
 }  // namespace dcs::docker

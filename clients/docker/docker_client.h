@@ -137,9 +137,6 @@ class DockerClient {
   absl::StatusOr<PushResult> Push(const std::string& repository, const std::string& tag,
                                   const AuthConfig& auth) const;
 
-  // DELETE /images/{name}. NotFound when absent.
-  absl::Status RemoveImage(const std::string& name, bool force) const;
-
  private:
   DockerClient(Endpoint endpoint, std::shared_ptr<http::Transport> transport)
       : endpoint_(std::move(endpoint)), transport_(std::move(transport)) {}

@@ -9,8 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "base/status_macros.h"
 #include "clients/buildcontext/dockerignore.h"
-#include "clients/http/status_macros.h"
 
 namespace dcs::docker::filesync {
 namespace {

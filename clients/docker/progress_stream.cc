@@ -4,7 +4,7 @@
 #include <cctype>
 
 #include "absl/strings/str_cat.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::docker {
 namespace {

@@ -20,11 +20,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "base/log.h"
+#include "base/status_macros.h"
 #include "buildkit/control.grpc.pb.h"
 #include "buildkit/filesync.grpc.pb.h"
 #include "buildkit/secrets.grpc.pb.h"
-#include "clients/http/status_macros.h"
-#include "provider/log/log.h"
 
 namespace dcs::docker {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "clients/http/http.h"
-#include "provider/log/log.h"
 
 namespace dcs::http {
 namespace {

@@ -2,10 +2,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "clients/http/status_macros.h"
+#include "base/log.h"
+#include "base/status_macros.h"
 #include "clients/registry/registry_client.h"
 #include "clients/registry/registry_util.h"
-#include "provider/log/log.h"
 
 namespace dcs::registry {
 

@@ -1,7 +1,8 @@
 #include "clients/registry/registry_client.h"
 
 #include "absl/strings/str_cat.h"
-#include "clients/http/status_macros.h"
+#include "base/http_status.h"
+#include "base/status_macros.h"
 #include "clients/registry/registry_util.h"
 
 namespace dcs::registry {
@@ -53,15 +54,8 @@ http::Request RegistryClient::NewRequest(const std::string& method, const std::s
 absl::Status RegistryClient::Error(const http::Response& r, const std::string& what) const {
   const std::string text = absl::StrCat("registry ", options_.host, ": ", what, " failed (HTTP ",
                                         r.status, "): ", DescribeRegistryBody(r));
-  switch (r.status) {
-    case 401: return absl::UnauthenticatedError(text);
-    case 403: return absl::PermissionDeniedError(text);
-    case 404: return absl::NotFoundError(text);
-    case 400: return absl::InvalidArgumentError(text);
-    case 405: return absl::UnimplementedError(text + " (deletes may be disabled on this registry)");
-    case 429: return absl::ResourceExhaustedError(text);
-    default: return absl::UnavailableError(text);
-  }
+  if (r.status == 405) return StatusForHttp(r.status, text + " (deletes may be disabled on this registry)");
+  return StatusForHttp(r.status, text);
 }
 
 absl::Status RegistryClient::Ping() const {

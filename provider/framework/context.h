@@ -8,10 +8,14 @@
 
 namespace dcs::framework {
 
-// Set by Provider::Configure; each resource casts it to what its provider
-// returned. Null until ConfigureProvider ran (functions and validation run
-// unconfigured).
-using ProviderData = std::shared_ptr<void>;
+// What Provider::Configure built for the provider's resources (clients,
+// settings). A provider derives its own type from it and reads it back with
+// ProviderDataAs, which checks the type. Null until ConfigureProvider ran
+// (functions and validation run unconfigured).
+class ProviderData {
+ public:
+  virtual ~ProviderData() = default;
+};
 
 struct ClientCapabilities {
   bool write_only_attributes_allowed = false;
@@ -19,7 +23,7 @@ struct ClientCapabilities {
 };
 
 struct Context {
-  ProviderData provider;
+  std::shared_ptr<const ProviderData> provider;
   // Becomes true when the client asked the provider to stop; long waits must
   // poll it and return promptly.
   std::shared_ptr<const std::atomic<bool>> stop;
@@ -27,6 +31,13 @@ struct Context {
 
   bool Stopped() const { return stop && stop->load(); }
 };
+
+// The provider data of `ctx` as the provider's own type T, or nullptr when
+// the provider is not configured (or configured with another type).
+template <typename T>
+const T* ProviderDataAs(const Context& ctx) {
+  return dynamic_cast<const T*>(ctx.provider.get());
+}
 
 }  // namespace dcs::framework
 

@@ -3,10 +3,10 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "provider/cty/json_codec.h"
 #include "provider/framework/plan.h"
 #include "provider/framework/walk.h"
-#include "provider/log/log.h"
 
 namespace dcs::framework {
 namespace {
@@ -114,7 +114,7 @@ Diagnostics Engine::ConfigureProvider(const std::string& terraform_version, cons
                                       const ClientCapabilities& client) {
   Diagnostics d;
   RegisterSensitiveValues(provider_->GetSchema().block, config);
-  ProviderData data = provider_->Configure({MakeContext(client), terraform_version, config}, d);
+  std::shared_ptr<const ProviderData> data = provider_->Configure({MakeContext(client), terraform_version, config}, d);
   std::lock_guard<std::mutex> lock(mu_);
   provider_data_ = std::move(data);
   return d;

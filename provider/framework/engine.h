@@ -90,7 +90,7 @@ class Engine {
   std::map<std::string, std::unique_ptr<DataSource>> data_sources_;
   std::map<std::string, std::unique_ptr<Function>> functions_;
   mutable std::mutex mu_;
-  ProviderData provider_data_;  // guarded by mu_
+  std::shared_ptr<const ProviderData> provider_data_;  // guarded by mu_
   std::shared_ptr<std::atomic<bool>> stop_;
 };
 

@@ -2,11 +2,11 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "base/log.h"
 #include "provider/cty/json_codec.h"
 #include "provider/framework/engine.h"
 #include "provider/framework/plan.h"
 #include "provider/framework/walk.h"
-#include "provider/log/log.h"
 
 namespace dcs::framework {
 namespace {

@@ -28,7 +28,7 @@ class Provider {
   virtual void ValidateConfig(const ValidateConfigRequest& request, Diagnostics& diagnostics) const {}
   // Called once per provider process (per configuration). Must not contact
   // remote APIs: credentials are resolved lazily, when a resource needs them.
-  virtual ProviderData Configure(const ConfigureRequest& request, Diagnostics& diagnostics) = 0;
+  virtual std::shared_ptr<const ProviderData> Configure(const ConfigureRequest& request, Diagnostics& diagnostics) = 0;
   virtual std::vector<std::unique_ptr<Resource>> Resources() const = 0;
   virtual std::vector<std::unique_ptr<DataSource>> DataSources() const = 0;
   virtual std::vector<std::unique_ptr<Function>> Functions() const = 0;

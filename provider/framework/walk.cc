@@ -4,7 +4,7 @@
 #include <map>
 #include <vector>
 
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::framework {
 namespace {

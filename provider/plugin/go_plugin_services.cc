@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::plugin {
 namespace {

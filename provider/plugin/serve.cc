@@ -11,7 +11,8 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
-#include "provider/log/log.h"
+#include "base/log.h"
+#include "provider/log/hclog.h"
 #include "provider/plugin/certificate.h"
 #include "provider/plugin/go_plugin_services.h"
 #include "provider/plugin/handshake.h"
@@ -177,7 +178,7 @@ int ServeUntilStopped(const std::vector<grpc::Service*>& services,
   SocketFileGuard socket_file{target->socket_path};
   StopRequest stop;
   absl::StatusOr<std::unique_ptr<SignalWatcher>> signals =
-      SignalWatcher::Start(options.debug, stop);
+      SignalWatcher::Start(options.debug ? SigintPolicy::kStop : SigintPolicy::kIgnore, stop);
   if (!signals.ok()) {
     log::Error("plugin: cannot install signal handlers", {{"error", signals.status().ToString()}});
     return 1;
@@ -222,6 +223,7 @@ int ServeOrFail(const std::vector<grpc::Service*>& services, const ServeOptions&
 }  // namespace
 
 int Serve(std::vector<grpc::Service*> services, const ServeOptions& options) {
+  log::InstallHclogSink();  // before anything logs: clients read our stderr as hclog
   try {
     return ServeOrFail(services, options);
   } catch (const std::exception& e) {

@@ -9,7 +9,7 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "provider/log/log.h"
+#include "base/log.h"
 
 namespace dcs::plugin {
 namespace {
@@ -40,7 +40,7 @@ void Install(int signo, void (*handler)(int), struct sigaction* old) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SignalWatcher>> SignalWatcher::Start(
-    bool stop_on_sigint, StopRequest& stop) {
+    SigintPolicy sigint, StopRequest& stop) {
   int fds[2];
   if (::pipe2(fds, O_CLOEXEC) != 0) {
     return absl::InternalError(
@@ -49,7 +49,7 @@ absl::StatusOr<std::unique_ptr<SignalWatcher>> SignalWatcher::Start(
   std::unique_ptr<SignalWatcher> watcher(new SignalWatcher(fds[0], fds[1], stop));
   g_signal_pipe.store(fds[1]);
   Install(SIGTERM, OnSignal, &watcher->old_term_);
-  Install(SIGINT, stop_on_sigint ? OnSignal : SIG_IGN, &watcher->old_int_);
+  Install(SIGINT, sigint == SigintPolicy::kStop ? OnSignal : SIG_IGN, &watcher->old_int_);
   Install(SIGPIPE, SIG_IGN, &watcher->old_pipe_);
   watcher->thread_ = std::thread([w = watcher.get()] { w->Run(); });
   return watcher;

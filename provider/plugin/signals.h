@@ -14,16 +14,17 @@ namespace dcs::plugin {
 
 // While alive: SIGTERM requests a stop; SIGINT is ignored (Terraform turns
 // Ctrl-C into StopProvider, and the terminal sends SIGINT to the whole
-// process group) unless `stop_on_sigint` (debug mode, where Ctrl-C is how the
+// process group) unless `sigint` is kStop (debug mode, where Ctrl-C is how the
 // user ends the session); SIGPIPE is ignored so that a vanished reader of
 // stderr cannot kill the process. The handler only writes to a self-pipe; a
 // thread turns bytes into StopRequest::Request. The destructor restores the
 // previous dispositions.
 // REQUIRES: at most one instance at a time.
+enum class SigintPolicy { kIgnore, kStop };
+
 class SignalWatcher {
  public:
-  static absl::StatusOr<std::unique_ptr<SignalWatcher>> Start(
-      bool stop_on_sigint, StopRequest& stop);
+  static absl::StatusOr<std::unique_ptr<SignalWatcher>> Start(SigintPolicy sigint, StopRequest& stop);
   ~SignalWatcher();
   SignalWatcher(const SignalWatcher&) = delete;
   SignalWatcher& operator=(const SignalWatcher&) = delete;

@@ -6,9 +6,9 @@
 #include <exception>
 #include <string>
 
+#include "base/log.h"
 #include "grpcpp/grpcpp.h"
 #include "provider/cty/utf8.h"
-#include "provider/log/log.h"
 #include "tfplugin6/tfplugin6.pb.h"
 
 namespace dcs::server {

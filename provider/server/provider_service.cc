@@ -1,6 +1,6 @@
 #include "provider/server/provider_service.h"
 
-#include "provider/log/log.h"
+#include "base/log.h"
 #include "provider/server/convert.h"
 #include "provider/server/guard.h"
 

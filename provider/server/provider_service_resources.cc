@@ -2,8 +2,8 @@
 #include <exception>
 #include <optional>
 
+#include "base/log.h"
 #include "provider/cty/json_codec.h"
-#include "provider/log/log.h"
 #include "provider/server/convert.h"
 #include "provider/server/guard.h"
 #include "provider/server/provider_service.h"

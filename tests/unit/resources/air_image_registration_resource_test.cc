@@ -7,6 +7,7 @@
 #include "clients/http/testing/fakes.h"
 #include "provider/framework/resource.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 #include "resources/values.h"
 
 namespace dcs::resources {
@@ -49,10 +50,8 @@ class AirResourceTest : public ::testing::Test {
     c.host = "https://ws.example.com";
     c.token = "dapi-test";
     c.rate_limit = 0;
-    auto config = std::make_shared<ProviderConfig>();
-    config->workspace_client_built = true;
-    config->workspace_client = std::make_shared<databricks::Client>(c, fake_, clock_, "0.0.1");
-    ctx_.provider = config;
+    ctx_.provider = std::make_shared<ProviderClients>(
+        ProviderConfig{}, ProviderClients::Injected{.workspace = std::make_shared<databricks::Client>(c, fake_, clock_, "0.0.1")});
   }
   static cty::Value WithValue(const cty::Value& o, const std::string& name, cty::Value v) {
     auto attrs = o.Attributes();

@@ -16,6 +16,7 @@
 #include "clients/http/testing/fakes.h"
 #include "provider/cty/json_codec.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 
 namespace dcs::resources::testing {
 
@@ -30,10 +31,8 @@ class ResourceTest : public ::testing::Test {
     rc.token = "t";
     rc.retry_timeout_seconds = 0;  // one attempt: an error answer is the error
     rc.rate_limit = 0;
-    auto config = std::make_shared<ProviderConfig>();
-    config->workspace_client_built = true;
-    config->workspace_client = std::make_shared<databricks::Client>(rc, transport_, clock_, "test");
-    ctx_.provider = config;
+    ctx_.provider = std::make_shared<ProviderClients>(
+        ProviderConfig{}, ProviderClients::Injected{.workspace = std::make_shared<databricks::Client>(rc, transport_, clock_, "test")});
   }
 
   void TearDown() override {

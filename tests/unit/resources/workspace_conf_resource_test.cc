@@ -7,6 +7,7 @@
 #include "clients/http/testing/fakes.h"
 #include "provider/framework/resource.h"
 #include "resources/provider.h"
+#include "resources/provider_clients.h"
 
 namespace dcs::resources {
 namespace {
@@ -21,11 +22,8 @@ class WorkspaceConfResourceTest : public ::testing::Test {
     rc.host = "https://ws.example";
     rc.token = "t";
     rc.retry_timeout_seconds = 0;
-    auto config = std::make_shared<ProviderConfig>();
-    config->workspace_client_built = true;
-    config->workspace_client =
-        std::make_shared<databricks::Client>(rc, transport_, std::make_shared<http::FakeClock>(), "test");
-    ctx_.provider = config;
+    ctx_.provider = std::make_shared<ProviderClients>(
+        ProviderConfig{}, ProviderClients::Injected{.workspace = std::make_shared<databricks::Client>(rc, transport_, std::make_shared<http::FakeClock>(), "test")});
     resource_ = NewWorkspaceConfResource();
     type_ = resource_->GetSchema().block.ImpliedType();
   }

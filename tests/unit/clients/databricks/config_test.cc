@@ -255,7 +255,7 @@ TEST_F(ConfigTest, HostAloneIsEnoughToHandOverToTheChain) {
   auto r = Resolve(Config{});
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(r->auth_type, "");
-  EXPECT_TRUE(ResolveConfig(Config{}, Env{}.Fn(), home_.string(), /*require_host=*/false).ok());
+  EXPECT_TRUE(ResolveConfig(Config{}, Env{}.Fn(), home_.string(), HostRequirement::kOptional).ok());
 }
 
 TEST(NormalizeHostTest, AddsSchemeAndDropsTrailingSlash) {

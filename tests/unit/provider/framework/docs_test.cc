@@ -23,7 +23,7 @@ class DocsProvider : public Provider {
   std::string TypeName() const override { return "fake"; }
   std::string Version() const override { return "0.0.1"; }
   const schema::Schema& GetSchema() const override { return schema_; }
-  ProviderData Configure(const ConfigureRequest&, Diagnostics&) override { return nullptr; }
+  std::shared_ptr<const ProviderData> Configure(const ConfigureRequest&, Diagnostics&) override { return nullptr; }
   std::vector<std::unique_ptr<Resource>> Resources() const override {
     std::vector<std::unique_ptr<Resource>> v;
     v.push_back(std::make_unique<FakeResource>());

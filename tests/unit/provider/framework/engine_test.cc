@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "provider/log/log.h"
+#include "provider/log/hclog.h"
 
 #include "tests/unit/provider/framework/fake_resource.h"
 
@@ -15,14 +15,18 @@ namespace {
 using testing::FakeResource;
 const cty::Type S = cty::Type::String();
 
+struct FakeProviderData : ProviderData {
+  int answer = 42;
+};
+
 class FakeProvider : public Provider {
  public:
   explicit FakeProvider(FakeResource** out) : out_(out) {}
   std::string TypeName() const override { return "fake"; }
   std::string Version() const override { return "0.0.1"; }
   const schema::Schema& GetSchema() const override { return schema_; }
-  ProviderData Configure(const ConfigureRequest&, Diagnostics&) override {
-    return std::make_shared<int>(42);
+  std::shared_ptr<const ProviderData> Configure(const ConfigureRequest&, Diagnostics&) override {
+    return std::make_shared<FakeProviderData>();
   }
   std::vector<std::unique_ptr<Resource>> Resources() const override {
     auto r = std::make_unique<FakeResource>();

@@ -6,10 +6,10 @@
 #include <mutex>
 #include <string>
 
+#include "base/log.h"
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/resource.h"
 #include "provider/framework/validators.h"
-#include "provider/log/log.h"
 
 namespace dcs::framework::testing {
 

@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "provider/log/log.h"
+#include "provider/log/hclog.h"
 
 namespace dcs::framework {
 namespace {

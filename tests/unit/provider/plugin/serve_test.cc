@@ -15,9 +15,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "base/log.h"
 #include "plugin/grpc_broker.grpc.pb.h"
 #include "plugin/grpc_stdio.grpc.pb.h"
-#include "provider/log/log.h"
 #include "provider/plugin/certificate.h"
 #include "tests/unit/provider/plugin/grpc_test_client.h"
 #include "tests/unit/provider/plugin/plugin_process.h"

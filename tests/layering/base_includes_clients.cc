@@ -1,0 +1,1 @@
+#include "clients/http/http.h"  // base is below every other layer

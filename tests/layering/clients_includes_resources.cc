@@ -1,0 +1,1 @@
+#include "resources/provider.h"  // clients must not know the provider

@@ -1,0 +1,1 @@
+#include "provider/log/hclog.h"  // clients must not know the plugin SDK

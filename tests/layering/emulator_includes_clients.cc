@@ -1,0 +1,1 @@
+#include "clients/http/http.h"  // the emulator is a separate program

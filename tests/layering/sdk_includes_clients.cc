@@ -1,0 +1,1 @@
+#include "clients/http/http.h"  // the SDK must not know any API client
