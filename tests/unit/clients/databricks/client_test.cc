@@ -181,3 +181,27 @@ TEST(ClientTest, StopFlagCancels) {
 
 }  // namespace
 }  // namespace dcs::databricks
+
+namespace dcs::databricks {
+namespace {
+
+TEST(ApiErrorCodeTest, MapErrorKeepsTheErrorCodeForCallersToBranchOn) {
+  absl::Status s = MapError(
+      "POST /api/2.1/clusters/create",
+      http::Response{400, {}, R"({"error_code":"FEATURE_DISABLED","message":"Container Services (enableDcs) is off"})"});
+  EXPECT_EQ(ApiErrorCode(s), "FEATURE_DISABLED");
+  EXPECT_TRUE(ContainerServicesDisabled(s));
+  EXPECT_EQ(ApiErrorCode(absl::InternalError("no answer")), "");
+}
+
+TEST(ApiErrorCodeTest, OtherDisabledFeaturesAreNotContainerServices) {
+  absl::Status other = MapError(
+      "PATCH /api/2.0/workspace-conf",
+      http::Response{400, {}, R"({"error_code":"FEATURE_DISABLED","message":"IP access lists are not enabled"})"});
+  EXPECT_FALSE(ContainerServicesDisabled(other));
+  // The words alone, without the code, are not the workspace refusing.
+  EXPECT_FALSE(ContainerServicesDisabled(absl::FailedPreconditionError("enableDcs mentioned in passing")));
+}
+
+}  // namespace
+}  // namespace dcs::databricks

@@ -31,7 +31,7 @@ struct ClientFixture {
   explicit ClientFixture(ResolvedConfig config = PatConfig())
       : fake(std::make_shared<http::FakeTransport>()),
         clock(std::make_shared<http::FakeClock>()),
-        client(std::move(config), fake, clock, "1.2.3") {}
+        client(std::move(config), fake, clock, "terraform-provider-dcs/1.2.3") {}
   // Expects `method path` with `body` (JSON-compared; "" = any) and answers.
   void Expect(std::string method, std::string path, std::string body, int status, std::string answer,
               http::Headers headers = {}) {
