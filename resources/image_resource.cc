@@ -382,7 +382,10 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
                          m.retention->require_workspace_check, tags, &planned, &held, d);
       }
     }
-    set["retention_protected"] = StringMapValue(held);
+    // A state from before this attribute (or an import) has null: nothing held keeps it (no diff).
+    const bool prior_null = !req.prior.IsNull() && req.prior.GetAttr("retention_protected").IsNull();
+    set["retention_protected"] =
+        held.empty() && prior_null ? Value::Null(cty::Type::Map(cty::Type::String())) : StringMapValue(held);
     const std::vector<std::string> prior = ListOf(req.prior, "retention_deletions");
     // An empty list after deletions keeps the record of the last ones (no perpetual diff).
     if (planned.empty() && !req.prior.IsNull() && !m.retention_dry_run && m.retention) planned = prior;
