@@ -492,14 +492,16 @@ class ImageRetentionInUseTest(AcceptanceTest):
     def test_workspace_refusing_to_list_clusters_deletes_nothing(self):
         for tag, hour in (("v1", 1), ("v2", 2), ("v3", 3)):
             self.reg.push_synthetic(self.repo, tag, f"2024-01-01T{hour:02d}:00:00Z")
-        self.emu.set_faults([{"path": "/api/2.1/clusters/list", "kind": "500", "rate": 1.0}])
         self.ws.write_config(self.config())
         self.ws.init()
-        plan = self.ws.plan()
-        self.assertSucceeds(plan, 0)
-        text = " ".join(plan.output.split())
-        self.assertIn("in-use protection could not be checked", text)
-        self.assertIn("listing clusters: INTERNAL_ERROR", text)
+        for kind, code in (("500", "INTERNAL_ERROR"), ("403", "PERMISSION_DENIED")):
+            self.emu.set_faults([{"path": "/api/2.1/clusters/list", "kind": kind, "rate": 1.0}])
+            plan = self.ws.plan()
+            self.assertSucceeds(plan, 0)
+            text = " ".join(plan.output.split())
+            self.assertIn("in-use protection could not be checked", text)
+            self.assertIn(f"listing clusters: {code}", text)
+            self.assertIn("Held: v1, v2", text)
         self.ws.apply()
         outputs = self.ws.outputs()
         self.assertEqual(outputs["deletions"], [])
