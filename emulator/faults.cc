@@ -20,7 +20,7 @@ int64_t NowUs() {
 }
 
 bool KnownKind(const std::string& k) {
-  return k == "429" || k == "500" || k == "503" || k == "reset" || k == "drop-reply" || k == "latency";
+  return k == "403" || k == "429" || k == "500" || k == "503" || k == "reset" || k == "drop-reply" || k == "latency";
 }
 
 }  // namespace

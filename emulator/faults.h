@@ -10,7 +10,7 @@
 // A request gets at most one error kind. A rule that is due while an earlier
 // rule already faulted the request stays due and fires on its next match, so
 // rules sharing a path all fire at their rates instead of the first one
-// starving the others. Kinds: "429" (with Retry-After), "500", "503", "reset"
+// starving the others. Kinds: "403", "429" (with Retry-After), "500", "503", "reset"
 // (TCP reset before the request is handled), "drop-reply" (the request is
 // handled, then the connection is reset instead of answering: the change
 // happened and the client never learns it) and "latency" (delay, then serve).
@@ -33,7 +33,7 @@ namespace dcs::emulator {
 
 struct FaultDecision {
   int64_t latency_ms = 0;
-  std::string kind;       // "" = none; else "429", "500", "503", "reset", "drop-reply"
+  std::string kind;       // "" = none; else "403", "429", "500", "503", "reset", "drop-reply"
   int retry_after_s = 0;  // for 429/503
 };
 

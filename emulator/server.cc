@@ -24,6 +24,10 @@ absl::Status InjectedError(const std::string& kind) {
                     "Your request was rejected since your organization has exceeded the rate "
                     "limit. Please retry your request later.");
   }
+  if (kind == "403") {  // a principal without the permission the call needs
+    return ApiError(403, "PERMISSION_DENIED",
+                    "User does not have permission to perform this operation (injected by dcs-emulator).");
+  }
   if (kind == "503") {
     return ApiError(503, "TEMPORARILY_UNAVAILABLE",
                     "The service is temporarily unavailable. Please try again later.");
@@ -183,7 +187,7 @@ bool EmulatorServer::InjectFault(const httplib::Request& hreq, const ApiRequest&
   if (d.kind.empty() && faults_.RateLimited(req.path, &retry_after)) *fault = "rate_limit";
   if (fault->empty()) return false;
   *error_code = WriteError(InjectedError(*fault == "rate_limit" ? "429" : *fault), request_id, res);
-  if (*fault != "500") res.set_header("Retry-After", std::to_string(retry_after));
+  if (*fault != "500" && *fault != "403") res.set_header("Retry-After", std::to_string(retry_after));
   return true;
 }
 

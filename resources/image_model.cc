@@ -35,7 +35,11 @@ constexpr char kDescription[] =
     "* **Retention** (`retention` block) deletes old tags through the registry API at apply; "
     "`retention_deletions` shows at plan what goes. Generic registries expose no push time, so "
     "\"newest\" is the image creation time of each tag's config. A registry deletes a manifest "
-    "with all its tags, so a tag that shares its digest with a kept tag is never deleted.\n"
+    "with all its tags, so a tag that shares its digest with a kept tag is never deleted. Images "
+    "the provider's Databricks workspace uses (clusters in any state, instance pools' preloaded "
+    "images, AI Runtime registrations; by tag or digest) are never deleted and show in "
+    "`retention_protected`; without a configured workspace retention holds its deletions unless "
+    "`require_workspace_check = false`.\n"
     "* **Builders.** `builder = \"buildkit\"` opens a BuildKit session on the Engine API "
     "(`POST /session`) and serves the build its files by file sync, its secrets and registry "
     "credentials; `builder = \"classic\"` streams a tar to the classic builder. Unset, engines with "
@@ -122,6 +126,7 @@ schema::Schema ImageSchema() {
       Attribute{.name = "context_hash", .type = S(), .mode = Mode::kComputed, .description = "Hash of the filtered context and the build inputs, computed at plan."},
       Attribute{.name = "pushed_at", .type = S(), .mode = Mode::kComputed, .description = "RFC 3339 time of the last build and push."},
       Attribute{.name = "retention_deletions", .type = cty::Type::List(S()), .mode = Mode::kComputed, .description = "What retention deletes at this apply (tags, or `sha256:…` for untagged manifests); after an apply, what it deleted (or, with `retention_dry_run`, would delete)."},
+      Attribute{.name = "retention_protected", .type = cty::Type::Map(S()), .mode = Mode::kComputed, .description = "What retention would delete but keeps because the Databricks workspace uses it (tag or `sha256:…` → reason, e.g. `cluster 0123-456789-abcdefgh \"etl\" (TERMINATED) uses tag v1`, `instance pool … preloads sha256:…`), computed at plan. Clusters in every state count (a terminated cluster restarts on its image), as do instance pools' `preloaded_docker_images` and the provider identity's AI Runtime image registrations, by tag or by digest (a tag is protected when its manifest is in use). When the workspace cannot be asked, the held entries are listed here with that reason and nothing is deleted. The apply deletes only entries `retention_deletions` showed at plan, and checks the workspace again first: an image that came into use since the plan is kept too."},
   };
   s.block.blocks = {
       schema::NestedBlock{.name = "registry_auth", .nesting = schema::Nesting::kList,
@@ -145,6 +150,7 @@ schema::Schema ImageSchema() {
                               Attribute{.name = "max_age_days", .type = cty::Type::Number(), .description = "Only delete tags whose image is older than this many days.", .validators = {fw::IntBetween(0, 36500)}},
                               Attribute{.name = "protect", .type = cty::Type::List(S()), .description = "Tags or regular expressions never deleted. The resource's own `tags` are always protected."},
                               Attribute{.name = "delete_untagged", .type = cty::Type::Bool(), .description = "Delete manifests this resource pushed before once no tag points at them (generic registries cannot list other untagged manifests)."},
+                              Attribute{.name = "require_workspace_check", .type = cty::Type::Bool(), .description = "Before deleting, retention asks the provider's Databricks workspace which images its clusters, instance pools and AI Runtime registrations use, and keeps those (`retention_protected`). With no workspace configured for the provider (no `host`, DATABRICKS_HOST or ~/.databrickscfg profile) retention deletes nothing and warns, unless this is `false` (default `true`): then it deletes with a warning that nothing was checked. A workspace that is configured but does not answer (403, 5xx) always holds the deletions."},
                           }, {}, "Deletes old tags of the repository at apply."), .max_items = 1},
   };
   return s;
@@ -200,6 +206,7 @@ ImageModel ImageModelFrom(const cty::Value& o) {
     spec.max_age_days = GetInt(*r, "max_age_days");
     spec.protect = StringList(*r, "protect");
     spec.delete_untagged = GetBool(*r, "delete_untagged").value_or(false);
+    spec.require_workspace_check = GetBool(*r, "require_workspace_check").value_or(true);
     m.retention = spec;
   }
   return m;

@@ -17,6 +17,7 @@
 #include "clients/registry/reference.h"
 #include "provider/framework/resource.h"
 #include "resources/api_errors.h"
+#include "resources/image_in_use.h"
 #include "resources/image_model.h"
 #include "resources/provider.h"
 #include "resources/values.h"
@@ -41,6 +42,12 @@ Value StringListValue(const std::vector<std::string>& items) {
   std::vector<Value> out;
   for (const auto& s : items) out.push_back(Value::String(s));
   return Value::List(cty::Type::String(), std::move(out));
+}
+
+Value StringMapValue(const std::map<std::string, std::string>& items) {
+  std::map<std::string, Value> out;
+  for (const auto& [k, v] : items) out[k] = Value::String(v);
+  return Value::Map(cty::Type::String(), std::move(out));
 }
 
 std::vector<std::string> ListOf(const Value& object, const std::string& name) {
@@ -234,7 +241,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     if (!BuildAndPush(req.ctx, m, *registry, set, resp.diagnostics)) return;
     FillUnknowns(m, req.planned, set);
     Value state = WithAttrs(req.planned, set);
-    RunRetention(m, *registry, req.planned, resp.diagnostics);
+    RunRetention(req.ctx, m, *registry, req.planned, resp.diagnostics);
     resp.new_state = state;
   }
 
@@ -251,7 +258,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     }
     FillUnknowns(m, req.planned, set);
     Value state = WithAttrs(req.planned, set);
-    RunRetention(m, *registry, req.planned, resp.diagnostics);
+    RunRetention(req.ctx, m, *registry, req.planned, resp.diagnostics);
     resp.new_state = state;
   }
 
@@ -323,6 +330,7 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     if (!GetKnown(planned, "context_hash")) set["context_hash"] = Value::String(ComputeContextHash(m).value_or(""));
     if (!GetKnown(planned, "id")) set["id"] = Value::String(m.name + ":" + m.tags.front());
     if (!planned.GetAttr("retention_deletions").IsKnown()) set["retention_deletions"] = StringListValue({});
+    if (!planned.GetAttr("retention_protected").IsKnown()) set["retention_protected"] = StringMapValue({});
   }
 
   static bool HashInputsKnown(const Value& config) {
@@ -353,22 +361,34 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     return registry->client->HeadManifest(registry->repo, digest).ok();
   }
 
-  // Fills retention_deletions in the plan (see the attribute's description).
+  // Fills retention_deletions and retention_protected in the plan (see the
+  // attributes' descriptions); the workspace is asked only when something
+  // would be deleted.
   static void PlanRetentionList(const fw::ModifyPlanRequest& req, const ImageModel& m,
                                 const std::vector<std::string>& untagged, std::map<std::string, Value>& set,
                                 fw::Diagnostics& d) {
     std::vector<std::string> planned;
+    std::map<std::string, std::string> held;
     if (m.retention && GetKnown(req.config, "retention").has_value() && req.config.GetAttr("retention").IsWhollyKnown()) {
       auto registry = OpenRegistry(req.ctx, m, d);
       if (!registry) return;
-      auto list = PlanRetention(*registry->client, registry->repo, *m.retention, TagSet(m), untagged);
+      std::vector<TagInfo> tags;
+      auto list = PlanRetention(*registry->client, registry->repo, *m.retention, TagSet(m), untagged, &tags);
       if (!list.ok()) {
         AddContainerError(d, list.status(), "Cannot plan the retention of old tags", Path::Root("retention"),
                           m.credentials.password);
         return;
       }
       planned = *list;
+      if (!planned.empty()) {
+        HoldEntriesInUse(AskWorkspaceForImageUses(req.ctx, m.name, ProbeUrlsFor(m.name, tags, planned)),
+                         m.retention->require_workspace_check, tags, &planned, &held, d);
+      }
     }
+    // A state from before this attribute (or an import) has null: nothing held keeps it (no diff).
+    const bool prior_null = !req.prior.IsNull() && req.prior.GetAttr("retention_protected").IsNull();
+    set["retention_protected"] =
+        held.empty() && prior_null ? Value::Null(cty::Type::Map(cty::Type::String())) : StringMapValue(held);
     const std::vector<std::string> prior = ListOf(req.prior, "retention_deletions");
     // An empty list after deletions keeps the record of the last ones (no perpetual diff).
     if (planned.empty() && !req.prior.IsNull() && !m.retention_dry_run && m.retention) planned = prior;
@@ -692,13 +712,34 @@ class ImageResource : public fw::Resource, public fw::ResourceWithModifyPlan, pu
     return true;
   }
 
-  static void RunRetention(const ImageModel& m, const RegistrySide& r, const Value& planned, fw::Diagnostics& d) {
+  // Deletes what the plan listed, asking the workspace again right before.
+  static void RunRetention(const fw::Context& ctx, const ImageModel& m, const RegistrySide& r, const Value& planned,
+                           fw::Diagnostics& d) {
     if (!m.retention || m.retention_dry_run) return;
     std::vector<std::string> skipped;
-    absl::Status s = ApplyRetention(*r.client, r.repo, ListOf(planned, "retention_deletions"), TagSet(m), &skipped);
-    if (!s.ok()) {
+    std::map<std::string, std::string> in_use;
+    bool workspace_failed = false;
+    const std::vector<std::string> entries = ListOf(planned, "retention_deletions");
+    UsesNow uses_now = [&](const std::vector<TagInfo>& tags) -> absl::StatusOr<ImageUses> {
+      auto uses = UsesForApply(AskWorkspaceForImageUses(ctx, m.name, ProbeUrlsFor(m.name, tags, entries)),
+                               m.retention->require_workspace_check);
+      workspace_failed = !uses.ok();
+      return uses;
+    };
+    absl::Status s = ApplyRetention(*r.client, r.repo, entries, TagSet(m), &skipped, uses_now, &in_use);
+    if (!s.ok() && workspace_failed) {
+      d.AddWarning("Retention deleted nothing: in-use protection could not be checked", std::string(s.message()),
+                   Path::Root("retention"));
+    } else if (!s.ok()) {
       AddContainerError(d, s, "Retention could not delete old tags", Path::Root("retention"), m.credentials.password);
-    } else if (!skipped.empty()) {
+    }
+    if (!in_use.empty()) {
+      std::vector<std::string> lines;
+      for (const auto& [entry, reason] : in_use) lines.push_back(absl::StrCat(entry, ": ", reason));
+      d.AddWarning("Retention kept images that came into use after the plan",
+                   absl::StrCat("Not deleted: ", absl::StrJoin(lines, "; "), "."), Path::Root("retention"));
+    }
+    if (s.ok() && !skipped.empty()) {
       d.AddWarning("Retention skipped some entries",
                    absl::StrCat("A kept tag now points at the same manifest, so deleting it would delete the kept tag too: ",
                                 absl::StrJoin(skipped, ", ")),

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "base/status_macros.h"
 
@@ -48,6 +49,44 @@ std::optional<Clock::time_point> CreatedOf(const registry::RegistryClient& clien
 }
 
 }  // namespace
+
+std::vector<std::string> ProtectInUse(const std::vector<TagInfo>& tags, const std::vector<std::string>& entries,
+                                      const ImageUses& uses, std::map<std::string, std::string>* protected_out) {
+  std::map<std::string, std::string> digest_of;
+  std::map<std::string, std::vector<std::string>> tags_on;  // digest → tags
+  for (const auto& t : tags) {
+    digest_of[t.tag] = t.digest;
+    tags_on[t.digest].push_back(t.tag);
+  }
+  std::vector<std::string> out;
+  for (const auto& entry : entries) {
+    const bool is_digest = entry.rfind("sha256:", 0) == 0;
+    std::string digest = is_digest ? entry : "";
+    if (!is_digest) {
+      if (auto it = digest_of.find(entry); it != digest_of.end()) digest = it->second;
+    }
+    std::vector<std::string> reasons;
+    auto add = [&](const std::map<std::string, std::vector<std::string>>& from, const std::string& key,
+                   const std::string& suffix) {
+      if (auto it = from.find(key); it != from.end()) {
+        for (const auto& r : it->second) reasons.push_back(r + suffix);
+      }
+    };
+    if (!is_digest) add(uses.tags, entry, "");
+    if (!digest.empty()) {
+      add(uses.digests, digest, is_digest ? "" : absl::StrCat(" (the manifest of tag ", entry, ")"));
+      for (const auto& other : tags_on[digest]) {
+        if (other != entry) add(uses.tags, other, absl::StrCat(" (same manifest as ", entry, ")"));
+      }
+    }
+    if (reasons.empty()) {
+      out.push_back(entry);
+    } else if (protected_out) {
+      (*protected_out)[entry] = absl::StrJoin(reasons, "; ");
+    }
+  }
+  return out;
+}
 
 absl::StatusOr<std::vector<std::string>> SelectTagsToDelete(const std::vector<TagInfo>& tags,
                                                             const RetentionSpec& spec,
@@ -124,8 +163,10 @@ absl::StatusOr<std::vector<std::string>> PlanRetention(const registry::RegistryC
                                                        const std::string& repo,
                                                        const RetentionSpec& spec,
                                                        const std::set<std::string>& own_tags,
-                                                       const std::vector<std::string>& untagged) {
+                                                       const std::vector<std::string>& untagged,
+                                                       std::vector<TagInfo>* tags_read) {
   DCS_ASSIGN_OR_RETURN(std::vector<TagInfo> tags, ReadTags(client, repo));
+  if (tags_read) *tags_read = tags;
   DCS_ASSIGN_OR_RETURN(std::vector<std::string> out,
                        SelectTagsToDelete(tags, spec, own_tags, Clock::now()));
   if (spec.delete_untagged) {
@@ -143,7 +184,8 @@ absl::StatusOr<std::vector<std::string>> PlanRetention(const registry::RegistryC
 absl::Status ApplyRetention(const registry::RegistryClient& client, const std::string& repo,
                             const std::vector<std::string>& entries,
                             const std::set<std::string>& own_tags,
-                            std::vector<std::string>* skipped) {
+                            std::vector<std::string>* skipped, const UsesNow& uses_now,
+                            std::map<std::string, std::string>* protected_out) {
   if (entries.empty()) return absl::OkStatus();
   DCS_ASSIGN_OR_RETURN(std::vector<TagInfo> tags, ReadTags(client, repo));
   const std::set<std::string> planned(entries.begin(), entries.end());
@@ -153,6 +195,8 @@ absl::Status ApplyRetention(const registry::RegistryClient& client, const std::s
     digest_of[t.tag] = t.digest;
     if (!planned.count(t.tag) || own_tags.count(t.tag)) kept_digests.insert(t.digest);
   }
+  // What would be deleted now: the workspace is asked only when there is any.
+  std::vector<std::pair<std::string, std::string>> doomed;  // entry, digest
   for (const auto& entry : entries) {
     std::string digest = entry;
     if (entry.rfind("sha256:", 0) != 0) {
@@ -164,6 +208,18 @@ absl::Status ApplyRetention(const registry::RegistryClient& client, const std::s
       if (skipped) skipped->push_back(entry);
       continue;
     }
+    doomed.emplace_back(entry, digest);
+  }
+  if (doomed.empty()) return absl::OkStatus();
+  if (uses_now) {
+    DCS_ASSIGN_OR_RETURN(ImageUses uses, uses_now(tags));
+    std::vector<std::string> names;
+    for (const auto& [entry, digest] : doomed) names.push_back(entry);
+    const std::vector<std::string> free = ProtectInUse(tags, names, uses, protected_out);
+    const std::set<std::string> free_set(free.begin(), free.end());
+    std::erase_if(doomed, [&](const auto& e) { return !free_set.count(e.first); });
+  }
+  for (const auto& [entry, digest] : doomed) {
     absl::Status s = client.DeleteManifest(repo, digest);
     if (!s.ok() && s.code() != absl::StatusCode::kNotFound) return s;
   }

@@ -93,6 +93,12 @@ absl::StatusOr<std::shared_ptr<databricks::Client>> ProviderClients::Workspace()
   return workspace_;
 }
 
+bool ProviderClients::WorkspaceConfigured() const {
+  auto resolved = databricks::ResolveConfig(ChainConfigOf(config_), databricks::ProcessGetenv(), Env("HOME"),
+                                            databricks::HostRequirement::kOptional);
+  return !resolved.ok() || !resolved->host.empty();
+}
+
 absl::StatusOr<std::shared_ptr<azure::TokenCredential>> ProviderClients::Azure() const {
   std::call_once(azure_once_, [this] {
     auto resolved = databricks::ResolveConfig(ChainConfigOf(config_), databricks::ProcessGetenv(), Env("HOME"),

@@ -66,6 +66,11 @@ class ProviderClients : public framework::ProviderData {
   // list what was tried.
   absl::StatusOr<std::shared_ptr<databricks::Client>> Workspace() const;
 
+  // Whether any Databricks host is configured (provider block, environment,
+  // ~/.databrickscfg profile); a resolution error counts as configured, so
+  // that it is reported rather than taken for "no workspace".
+  bool WorkspaceConfigured() const;
+
   // The provider's Azure identity (the Entra ID methods of the chain) for
   // ARM and ACR. Errors: the chain's, listing each method and why it did
   // not apply.

@@ -150,6 +150,31 @@ absl::StatusOr<std::optional<ImageRegistration>> AiRuntimeImagesApi::Get(const s
   return std::optional<ImageRegistration>(*std::move(r));
 }
 
+absl::StatusOr<std::vector<ImageRegistration>> AiRuntimeImagesApi::List(const std::atomic<bool>* stop) {
+  std::vector<ImageRegistration> all;
+  nlohmann::json query = nlohmann::json::object();
+  for (int page = 0; page < 10000; ++page) {
+    auto answer = client_.Call("GET", kImages, query, stop, true);
+    if (!answer.ok()) return answer.status();
+    if (!answer->is_object()) return absl::InternalError("unexpected answer from GET ai-compute-manager/images: not an object");
+    if (answer->contains("images")) {
+      const nlohmann::json& images = (*answer)["images"];
+      if (!images.is_array()) {
+        return absl::InternalError("unexpected answer from GET ai-compute-manager/images: `images` is not a list");
+      }
+      for (const auto& j : images) {
+        auto r = ParseImageRegistration(j, "GET ai-compute-manager/images");
+        if (!r.ok()) return r.status();
+        all.push_back(*std::move(r));
+      }
+    }
+    auto token = answer->find("next_page_token");
+    if (token == answer->end() || !token->is_string() || token->get<std::string>().empty()) break;
+    query["page_token"] = token->get<std::string>();
+  }
+  return all;
+}
+
 std::optional<bool> AiRuntimeImagesApi::CheckImageAccess(const std::string& url, const std::atomic<bool>* stop) {
   auto answer = client_.Call("GET", absl::StrCat(kImages, ":checkImageAccess"),
                              {{"docker_image_url", NormalizeImageUrl(url)}}, stop, true);

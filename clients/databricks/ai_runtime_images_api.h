@@ -17,6 +17,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "clients/databricks/client.h"
@@ -69,6 +70,12 @@ class AiRuntimeImagesApi {
   // Whether anyone can pull the image without credentials; nullopt when the
   // service cannot tell (including when the call is unavailable).
   std::optional<bool> CheckImageAccess(const std::string& url, const std::atomic<bool>* stop);
+  // The caller's registrations (`GET …/images`: the databricks-air client
+  // library's list; its paging is not public, so a `next_page_token` in the
+  // answer is followed when present). Registrations are per principal: other
+  // users' registrations are not listed. Errors: the mapped API error
+  // (NotFound with ENDPOINT_NOT_FOUND when the service has no such call).
+  absl::StatusOr<std::vector<ImageRegistration>> List(const std::atomic<bool>* stop);
   // Removes the caller's registration. NotFound when it does not exist (or
   // the service has no such call: the message then starts with
   // ENDPOINT_NOT_FOUND).

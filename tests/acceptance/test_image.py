@@ -314,6 +314,8 @@ class ImageRetentionTest(AcceptanceTest):
     keep_last       = 5
     protect         = ["prod"]
     delete_untagged = {str(delete_untagged).lower()}
+    # No workspace here: delete without asking which images are in use.
+    require_workspace_check = false
   }}
 """
         return (provider_block(self.proxy.url) +
@@ -358,6 +360,153 @@ class ImageRetentionTest(AcceptanceTest):
         self.assertIsNone(self.reg.head_digest(self.repo, first), "the untagged manifest must be gone")
         self.assertEqual(self.reg.tags(self.repo), sorted(newest5 + ["prod", "build"]))
         self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+
+class ImageRetentionWithoutWorkspaceTest(AcceptanceTest):
+    """No Databricks workspace configured: retention holds its deletions by
+    default, says so at plan and deletes nothing."""
+
+    def test_holds_deletions_and_warns(self):
+        proxy = DockerProxy()
+        self.addCleanup(proxy.stop)
+        reg = Registry(ENV.plain)
+        repo = f"acc/hold-{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        context = self.ws.path("ctx")
+        write_context(context, {"Dockerfile": DOCKERFILE, "app.txt": "hold\n"})
+        for i, tag in enumerate(["old1", "old2"]):
+            reg.push_synthetic(repo, tag, f"2024-01-01T{i:02d}:00:00Z")
+        self.ws.write_config(provider_block(proxy.url) +
+                             image_block("app", f"{ENV.plain}/{repo}", ["build"], context,
+                                         "  retention {\n    keep_last = 0\n  }\n") +
+                             'output "deletions" { value = dcs_image.app.retention_deletions }\n'
+                             'output "protected" { value = dcs_image.app.retention_protected }\n')
+        self.ws.init()
+        plan = self.ws.plan()
+        self.assertSucceeds(plan, 0)
+        self.assertIn("in-use protection was not checked", " ".join(plan.output.split()))
+        self.ws.apply()
+        outputs = self.ws.outputs()
+        self.assertEqual(outputs["deletions"], [])
+        self.assertEqual(sorted(outputs["protected"]), ["old1", "old2"])
+        self.assertIn("no Databricks workspace configured", outputs["protected"]["old1"])
+        self.assertEqual(reg.tags(repo), ["build", "old1", "old2"])
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+
+class ImageRetentionInUseTest(AcceptanceTest):
+    """retention against dcs-emulator: images a pool preloads (by digest) or a
+    TERMINATED cluster uses (by tag) are never deleted and show in
+    retention_protected at plan; the apply deletes only what the plan listed
+    and re-checks the workspace first; a workspace that refuses to list
+    clusters holds every deletion."""
+
+    def setUp(self):
+        from emulator import Emulator
+        self.emu = Emulator(enable_dcs=True)
+        self.addCleanup(self.emu.stop)
+        self.extra_env = self.emu.provider_env()
+        super().setUp()
+        self.proxy = DockerProxy()
+        self.addCleanup(self.proxy.stop)
+        self.repo = f"acc/inuse-{self.ws.client_version()[0]}-{uuid.uuid4().hex[:8]}"
+        self.name = f"{ENV.plain}/{self.repo}"
+        self.context = self.ws.path("ctx")
+        self.reg = Registry(ENV.plain)
+        write_context(self.context, {"Dockerfile": DOCKERFILE, "app.txt": "in use\n"})
+
+    def config(self):
+        extra = "  retention {\n    keep_last = 1\n  }\n"
+        return (provider_block(self.proxy.url) + image_block("app", self.name, ["build"], self.context, extra) +
+                'output "deletions" { value = dcs_image.app.retention_deletions }\n'
+                'output "protected" { value = dcs_image.app.retention_protected }\n')
+
+    def planned_image(self, plan_file):
+        doc = self.ws.show_json(plan_file)
+        change = [c for c in doc["resource_changes"] if c["address"] == "dcs_image.app"][0]
+        return change["change"]["after"]
+
+    def create_cluster(self, name, url, terminate=False):
+        cid = self.emu.api("POST", "/api/2.1/clusters/create", {
+            "cluster_name": name, "spark_version": "14.3.x-scala2.12", "node_type_id": "Standard_NC6s_v3",
+            "num_workers": 1, "data_security_mode": "SINGLE_USER",
+            "single_user_name": "emulator-user@example.com", "docker_image": {"url": url}})["cluster_id"]
+        if terminate:
+            self.emu.wait_for(lambda: self.emu.api("GET", f"/api/2.1/clusters/get?cluster_id={cid}")["state"]
+                              == "RUNNING", what="cluster running")
+            self.emu.api("POST", "/api/2.1/clusters/delete", {"cluster_id": cid})
+            self.emu.wait_for(lambda: self.emu.api("GET", f"/api/2.1/clusters/get?cluster_id={cid}")["state"]
+                              == "TERMINATED", what="cluster terminated")
+        return cid
+
+    def test_in_use_images_are_protected_at_plan_and_apply(self):
+        # Three tags by age v1 < v2 < v3, plus x (between v2 and v3); keep_last = 1
+        # keeps v3 and would delete v1, v2 and x.
+        digests = {}
+        for tag, hour in (("v1", 1), ("v2", 2), ("x", 3), ("v3", 4)):
+            digests[tag] = self.reg.push_synthetic(self.repo, tag, f"2024-01-01T{hour:02d}:00:00Z")
+        pool = self.emu.api("POST", "/api/2.0/instance-pools/create", {
+            "instance_pool_name": f"preload-{uuid.uuid4().hex[:6]}", "node_type_id": "Standard_NC6s_v3",
+            "preloaded_spark_versions": ["14.3.x-scala2.12"],
+            "preloaded_docker_images": [{"url": f"{self.name}@{digests['v1']}"}]})["instance_pool_id"]
+        cluster = self.create_cluster("uses-v2", f"{self.name}:v2", terminate=True)
+
+        self.ws.write_config(self.config())
+        self.ws.init()
+        plan = self.ws.plan("-out=tfplan")
+        self.assertSucceeds(plan, 0)
+        after = self.planned_image("tfplan")
+        self.assertEqual(after["retention_deletions"], ["x"], "the plan deletes neither in-use image")
+        protected = after["retention_protected"]
+        self.assertEqual(sorted(protected), ["v1", "v2"])
+        self.assertIn(f"instance pool {pool}", protected["v1"])
+        self.assertIn(f"preloads {digests['v1']}", protected["v1"])
+        self.assertIn(f"cluster {cluster}", protected["v2"])
+        self.assertIn("(TERMINATED) uses tag v2", protected["v2"])
+
+        self.ws.apply("tfplan")
+        self.assertEqual(self.reg.tags(self.repo), ["build", "v1", "v2", "v3"], "only x, as planned, is gone")
+        self.assertEqual(self.ws.outputs()["protected"], protected)
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
+        # y comes into use between plan and apply. The client plans once more
+        # at apply; that plan protects y, differs from the saved one, and the
+        # client stops before the provider deletes anything.
+        self.reg.push_synthetic(self.repo, "y", "2024-01-01T03:30:00Z")
+        plan = self.ws.plan("-out=tfplan2")
+        self.assertSucceeds(plan, 0)
+        self.assertEqual(self.planned_image("tfplan2")["retention_deletions"], ["y"])
+        cluster_y = self.create_cluster("uses-y", f"{self.name}:y")
+        applied = self.ws.apply("tfplan2", check=False)
+        self.assertNotEqual(applied.code, 0, applied.describe())
+        self.assertIn("inconsistent final plan", applied.stderr)
+        self.assertIn("retention_protected", applied.stderr)
+        self.assertEqual(self.reg.tags(self.repo), ["build", "v1", "v2", "v3", "y"], "y is still there")
+        # A new plan shows y protected, and its apply deletes nothing.
+        self.assertSucceeds(self.ws.plan("-out=tfplan3"), 0)
+        after = self.planned_image("tfplan3")
+        self.assertNotIn("y", after["retention_deletions"])
+        self.assertIn(f"cluster {cluster_y}", after["retention_protected"]["y"])
+        self.ws.apply("tfplan3")
+        self.assertEqual(self.reg.tags(self.repo), ["build", "v1", "v2", "v3", "y"])
+
+    def test_workspace_refusing_to_list_clusters_deletes_nothing(self):
+        for tag, hour in (("v1", 1), ("v2", 2), ("v3", 3)):
+            self.reg.push_synthetic(self.repo, tag, f"2024-01-01T{hour:02d}:00:00Z")
+        self.ws.write_config(self.config())
+        self.ws.init()
+        for kind, code in (("500", "INTERNAL_ERROR"), ("403", "PERMISSION_DENIED")):
+            self.emu.set_faults([{"path": "/api/2.1/clusters/list", "kind": kind, "rate": 1.0}])
+            plan = self.ws.plan()
+            self.assertSucceeds(plan, 0)
+            text = " ".join(plan.output.split())
+            self.assertIn("in-use protection could not be checked", text)
+            self.assertIn(f"listing clusters: {code}", text)
+            self.assertIn("Held: v1, v2", text)
+        self.ws.apply()
+        outputs = self.ws.outputs()
+        self.assertEqual(outputs["deletions"], [])
+        self.assertEqual(sorted(outputs["protected"]), ["v1", "v2"])
+        self.assertEqual(self.reg.tags(self.repo), ["build", "v1", "v2", "v3"], "nothing deleted")
 
 
 class GoldenImageStackTest(AcceptanceTest):

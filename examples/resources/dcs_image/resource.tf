@@ -33,6 +33,8 @@ resource "dcs_image" "golden" {
     password = var.registry_password # write-only on Terraform/OpenTofu >= 1.11
   }
 
+  # Images that the workspace's clusters (any state), pools or AI Runtime
+  # registrations use are never deleted: see retention_protected at plan.
   retention {
     tag_filter      = "^[0-9]+\\.[0-9]+\\.[0-9]+$"
     keep_last       = 10

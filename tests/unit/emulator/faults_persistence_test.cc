@@ -33,6 +33,16 @@ TEST(FaultsTest, InjectedErrorsAppearAtTheConfiguredRate) {
   EXPECT_EQ(described["rules"][0]["fired"], 10);
 }
 
+TEST(FaultsTest, PermissionDeniedHasTheServiceShapeAndNoRetryAfter) {
+  auto emu = Emulator::Start({"--fault", "403:1:/api/2.1/clusters/list:0:GET"});
+  ASSERT_NE(emu, nullptr);
+  Resp r = emu->Get("/api/2.1/clusters/list");
+  EXPECT_EQ(r.status, 403);
+  EXPECT_EQ(r.error_code(), "PERMISSION_DENIED");
+  EXPECT_TRUE(r.headers.find("Retry-After") == r.headers.end());
+  EXPECT_EQ(emu->Get("/api/2.0/instance-pools/list").status, 200) << "other paths unaffected";
+}
+
 TEST(FaultsTest, AdminConfiguresThrottlingResetsAndLatency) {
   auto emu = Emulator::Start();
   ASSERT_NE(emu, nullptr);

@@ -145,6 +145,31 @@ TEST(AiRuntimeImagesApiTest, CheckImageAccessAndDelete) {
   EXPECT_TRUE(f.fake->AllUsed());
 }
 
+TEST(AiRuntimeImagesApiTest, ListFollowsPageTokensAndKeepsMissingEndpointAnError) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.0/ai-compute-manager/images", "", 200,
+           R"({"images":[{"docker_image_url":"r.io/a:1","state":"AVAILABLE","manifest_sha256":")" + kDigest +
+               R"("}],"next_page_token":"p2"})");
+  f.Expect("GET", "/api/2.0/ai-compute-manager/images?page_token=p2", "", 200,
+           R"({"images":[{"docker_image_url":"r.io/b@sha256:)" + kDigest + R"("}]})");
+  f.Expect("GET", "/api/2.0/ai-compute-manager/images", "", 200, "{}");
+  f.Expect("GET", "/api/2.0/ai-compute-manager/images", "", 200, R"({"images":{"x":1}})");
+  f.Expect("GET", "/api/2.0/ai-compute-manager/images", "", 404, R"({"error_code":"ENDPOINT_NOT_FOUND","message":"No API"})");
+  AiRuntimeImagesApi api(f.client);
+  auto listed = api.List(nullptr);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].docker_image_url, "r.io/a:1");
+  EXPECT_EQ((*listed)[0].manifest_sha256, kDigest);
+  EXPECT_EQ((*listed)[1].state, "PENDING");
+  auto none = api.List(nullptr);
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(api.List(nullptr).status().code(), absl::StatusCode::kInternal);
+  EXPECT_EQ(api.List(nullptr).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(f.fake->AllUsed());
+}
+
 void ExpectPoll(ClientFixture& f, const std::string& state, const std::string& extra = "") {
   f.Expect("GET", GetPath(":get", "docker.io/org/x:1"), "", 200,
            R"({"docker_image_url":"docker.io/org/x:1","state":")" + state + "\"" + extra + "}");
