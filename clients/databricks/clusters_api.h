@@ -24,8 +24,8 @@ struct TerminationReason {
 
 // A clusters/get or clusters/list entry: the read-only status fields this
 // client and the cluster waiter act on, typed, and the cluster's settings as
-// JSON with the API's field names (their shape is declared once, by the
-// resource's schema in resources/cluster_schema.cc).
+// JSON with the API's field names: their shape is the caller's to declare
+// (dcs declares it once, in the resource's schema), not mirrored here.
 struct ClusterInfo {
   std::string cluster_id;
   std::string state;  // PENDING, RUNNING, RESTARTING, RESIZING, TERMINATING, TERMINATED, ERROR, UNKNOWN

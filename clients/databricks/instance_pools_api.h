@@ -1,6 +1,6 @@
 // Instance Pools API 2.0: create/edit/get/list/delete. The pool object is
-// JSON with the API's field names: its shape is declared once, by the
-// resource's schema (resources/instance_pool_resource.cc), not mirrored here.
+// JSON with the API's field names: its shape is the caller's to declare (dcs
+// declares it once, in the resource's schema), not mirrored here.
 #ifndef DCS_CLIENTS_DATABRICKS_INSTANCE_POOLS_API_H_
 #define DCS_CLIENTS_DATABRICKS_INSTANCE_POOLS_API_H_
 
