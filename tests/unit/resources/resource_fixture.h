@@ -1,7 +1,7 @@
 // Shared fixture for resource unit tests: the resource under test talks to a
 // workspace client over a FakeTransport. A request without a fixture fails
-// the call, and the FakeTransport's error message is the fixture to paste;
-// every test must use every fixture it added (checked in TearDown). Plans go
+// the call and the test, printing the fixture to paste; every test must use
+// every fixture it added (both checked in TearDown). Plans go
 // through the SDK's pipeline (Plan), and full API answers through the
 // resource's ApiMapping (Unmapped).
 #ifndef DCS_TESTS_UNIT_RESOURCES_RESOURCE_FIXTURE_H_
@@ -45,6 +45,9 @@ class ResourceTest : public ::testing::Test {
     std::string sent;
     for (const auto& r : transport_->requests()) sent += "\n  " + r.method + " " + r.url + " " + r.body;
     EXPECT_TRUE(transport_->AllUsed()) << "fixtures left unused; requests sent:" << sent;
+    // An unexpected request fails the test even where the resource turned
+    // the transport's refusal into the error diagnostic the test expected.
+    for (const std::string& failure : transport_->unmatched()) ADD_FAILURE() << failure;
   }
 
   // Expects `method path` with a JSON-compared `body` ("" = any) and answers.
