@@ -3,6 +3,7 @@
 #include <map>
 #include <vector>
 
+#include "base/log.h"
 #include "provider/framework/walk.h"
 
 namespace dcs::resources {
@@ -72,7 +73,7 @@ json BlockToJson(const schema::Block& block, const cty::Value& object, const Fie
   for (const auto& a : block.attributes) {
     const std::string path = Join(prefix, a.name);
     const cty::Value& v = object.GetAttr(a.name);
-    if (skip.count(path) || !Present(v)) continue;
+    if (a.mode == schema::Mode::kComputed || skip.count(path) || !Present(v)) continue;
     out[a.name] = ValueToJson(v);
   }
   for (const auto& nb : block.blocks) {
@@ -211,7 +212,100 @@ cty::Value BlockFromJson(const schema::Block& block, const json& j, const cty::V
   return cty::Value::Object(type, out);
 }
 
+// ---- unmapped fields -------------------------------------------------------
+
+void CollectUnmapped(const schema::Block& block, const json& j, const FieldSet& api_only, const std::string& prefix,
+                     std::set<std::string>& out);
+
+void CollectUnmappedNested(const schema::NestedBlock& nb, const json& j, const FieldSet& api_only,
+                           const std::string& path, std::set<std::string>& out) {
+  if (nb.nesting == schema::Nesting::kSingle || nb.nesting == schema::Nesting::kGroup) {
+    CollectUnmapped(*nb.block, j, api_only, path, out);
+    return;
+  }
+  if (!j.is_array() && !j.is_object()) return;
+  for (const auto& e : j) CollectUnmapped(*nb.block, e, api_only, path, out);
+}
+
+void CollectUnmapped(const schema::Block& block, const json& j, const FieldSet& api_only, const std::string& prefix,
+                     std::set<std::string>& out) {
+  if (!j.is_object()) return;
+  for (const auto& [name, value] : j.items()) {
+    const std::string path = Join(prefix, name);
+    if (api_only.count(path) || block.FindAttribute(name)) continue;
+    if (const schema::NestedBlock* nb = block.FindBlock(name)) {
+      CollectUnmappedNested(*nb, value, api_only, path, out);
+      continue;
+    }
+    out.insert(path);
+  }
+}
+
+// `object` with the renamed top-level fields under their schema names.
+json WithSchemaNames(const ApiMapping& mapping, const json& object) {
+  json out = object;
+  if (!out.is_object()) return out;
+  for (const auto& [schema_name, api_name] : mapping.renamed) {
+    auto it = out.find(api_name);
+    if (it == out.end()) continue;
+    json value = *it;
+    out.erase(api_name);
+    out[schema_name] = std::move(value);
+  }
+  return out;
+}
+
 }  // namespace
+
+json ApiCreateBody(const schema::Block& block, const ApiMapping& mapping, const cty::Value& planned) {
+  json body = BlockToJson(block, planned, mapping.state_only, "");
+  for (const auto& [schema_name, api_name] : mapping.renamed) {
+    auto it = body.find(schema_name);
+    if (it == body.end()) continue;
+    json value = *it;
+    body.erase(schema_name);
+    body[api_name] = std::move(value);
+  }
+  return body;
+}
+
+json ApiEditBody(const schema::Block& block, const ApiMapping& mapping, const cty::Value& planned) {
+  auto create_only = [](const auto& modifiers) {
+    for (const auto& m : modifiers) {
+      if (m->MayRequireReplace()) return true;
+    }
+    return false;
+  };
+  FieldSet skip = mapping.state_only;
+  for (const auto& a : block.attributes) {
+    if (!a.required() && create_only(a.plan_modifiers)) skip.insert(a.name);
+  }
+  for (const auto& nb : block.blocks) {
+    if (nb.min_items == 0 && create_only(nb.plan_modifiers)) skip.insert(nb.name);
+  }
+  ApiMapping edit = mapping;
+  edit.state_only = std::move(skip);
+  return ApiCreateBody(block, edit, planned);
+}
+
+cty::Value StateFromApi(const schema::Block& block, const ApiMapping& mapping, const json& object,
+                        const cty::Value& prior) {
+  const json named = WithSchemaNames(mapping, object);
+  std::set<std::string> unmapped;
+  CollectUnmapped(block, named, mapping.api_only, "", unmapped);
+  if (!unmapped.empty()) {
+    log::Debug("API fields the schema does not map were left out of the state",
+               {{"fields", std::vector<std::string>(unmapped.begin(), unmapped.end())}});
+  }
+  return BlockFromJson(block, named, prior, mapping.state_only, "");
+}
+
+std::vector<std::string> UnmappedApiFields(const schema::Block& block, const ApiMapping& mapping,
+                                           const json& object) {
+  std::set<std::string> unmapped;
+  CollectUnmapped(block, WithSchemaNames(mapping, object), mapping.api_only, "", unmapped);
+  return {unmapped.begin(), unmapped.end()};
+}
 
 json ToApiJson(const schema::Block& block, const cty::Value& object, const FieldSet& skip) {
   return BlockToJson(block, object, skip, "");

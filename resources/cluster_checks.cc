@@ -159,10 +159,7 @@ void CheckClusterPools(const cty::Value& config, databricks::Client& client, con
     if (!pool_id) continue;
     auto pool = pools.Get(*pool_id, stop);
     if (!pool.ok()) continue;  // a missing pool fails at apply with the API's message
-    std::vector<std::string> preloaded;
-    for (const auto& image : pool->preloaded_docker_images.value_or(std::vector<databricks::DockerImage>{})) {
-      preloaded.push_back(image.url);
-    }
+    const std::vector<std::string> preloaded = databricks::PreloadedImageUrls(*pool);
     if (preloaded.empty()) {
       d.AddError("Pool does not preload Docker images",
                  absl::StrCat("Instance pool ", *pool_id, " ", kPoolWithoutImagesMessage,

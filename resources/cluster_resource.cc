@@ -1,6 +1,7 @@
 // dcs_cluster: CRUD against the Clusters API. The schema is in
 // cluster_schema.cc, the plan-time checks in cluster_checks.cc; API bodies
-// and state are mapped by the schema (api_json.h).
+// and state are mapped by the schema (api_json.h), which is the cluster's
+// only model.
 #include <chrono>
 
 #include "absl/strings/match.h"
@@ -23,7 +24,6 @@ namespace {
 
 namespace fw = framework;
 using databricks::ClusterInfo;
-using databricks::ClusterSpec;
 using databricks::ClustersApi;
 using nlohmann::json;
 
@@ -32,10 +32,12 @@ std::chrono::steady_clock::time_point Deadline(const cty::Value& object, std::st
   return std::chrono::steady_clock::now() + TimeoutFor(object, op, kClusterTimeouts);
 }
 
-// The API body: the planned values, plus the password from the config (it
-// is write-only, so absent from the plan on newer clients).
-absl::StatusOr<ClusterSpec> SpecFrom(const schema::Block& block, const cty::Value& planned, const cty::Value& config) {
-  json body = ToApiJson(block, planned, ClusterStateOnlyFields());
+// The create body (`for_edit`: the edit body): the planned values, plus the
+// password from the config (it is write-only, so absent from the plan on
+// newer clients).
+json SpecFrom(const schema::Block& block, const ApiMapping& mapping, const cty::Value& planned,
+              const cty::Value& config, bool for_edit) {
+  json body = for_edit ? ApiEditBody(block, mapping, planned) : ApiCreateBody(block, mapping, planned);
   auto image = GetKnown(config, "docker_image");
   auto auth = image ? GetKnown(*image, "basic_auth") : std::nullopt;
   if (auth && body.contains("docker_image")) {
@@ -48,13 +50,7 @@ absl::StatusOr<ClusterSpec> SpecFrom(const schema::Block& block, const cty::Valu
     // The pool decides these: clusters/create refuses node types next to an instance_pool_id.
     for (const char* f : {"node_type_id", "driver_node_type_id", "enable_elastic_disk", "azure_attributes"}) body.erase(f);
   }
-  ClusterSpec spec;
-  try {
-    databricks::FromJson(body, spec);
-  } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("cannot build the cluster request: ", e.what()));
-  }
-  return spec;
+  return body;
 }
 
 std::string ClusterUrl(const std::string& host, const std::string& id) {
@@ -64,9 +60,12 @@ std::string ClusterUrl(const std::string& host, const std::string& id) {
 // State from a clusters/get answer. User-settable fields come from `spec`
 // (the last submitted settings, free of server defaults); `prior` supplies
 // what the API never returns.
-cty::Value ToState(const schema::Block& block, const ClusterInfo& info, const cty::Value& prior, const std::string& host) {
-  json spec = databricks::ToJson(info.spec ? *info.spec : static_cast<const ClusterSpec&>(info));
-  cty::Value v = FromApiJson(block, spec, prior, ClusterStateOnlyFields());
+// State from a clusters/get answer. User-settable fields come from the
+// last submitted settings (free of server defaults); `prior` supplies what
+// the API never returns.
+cty::Value ToState(const schema::Block& block, const ApiMapping& mapping, const ClusterInfo& info,
+                   const cty::Value& prior, const std::string& host) {
+  cty::Value v = StateFromApi(block, mapping, info.settings(), prior);
   std::map<std::string, cty::Value> attrs = v.Attributes();
   attrs["id"] = cty::Value::String(info.cluster_id);
   attrs["cluster_id"] = cty::Value::String(info.cluster_id);
@@ -93,10 +92,11 @@ void AddClusterApiError(schema::Diagnostics& d, const absl::Status& st, const st
   AddApiError(d, st, summary);
 }
 
-class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport, public fw::ResourceWithIdentity {
+class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport, public fw::ResourceWithIdentity, public ResourceWithApiMapping {
  public:
   std::string TypeName() const override { return "dcs_cluster"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const ApiMapping& GetApiMapping() const override { return mapping_; }
   const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
@@ -105,12 +105,6 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
 
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
     if (req.planned.IsNull()) return;
-    // The token is create-only, so a change replaces the cluster — unless the
-    // state never knew it (import: the API does not return it).
-    const cty::Value& token_before = req.prior.GetAttr("idempotency_token");
-    if (!req.prior.IsNull() && !token_before.IsNull() && !token_before.Equals(req.planned.GetAttr("idempotency_token"))) {
-      resp.requires_replace.push_back(cty::Path::Root("idempotency_token"));
-    }
     // Ask the API about pools only when the image or the pools change.
     bool relevant = req.prior.IsNull();
     for (const char* a : {"docker_image", "instance_pool_id", "driver_instance_pool_id"}) {
@@ -127,27 +121,26 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
-    auto spec = SpecFrom(schema_.block, req.planned, req.config);
-    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot create the cluster");
+    json spec = SpecFrom(schema_.block, mapping_, req.planned, req.config, /*for_edit=*/false);
     // Our own token makes the create safe to retry (429/503/resets), and,
     // kept in the create journal until the result is handed back, safe
     // across a provider that dies mid-create (see create_journal.h).
     CreateJournal& journal = CreateJournal::ForProcess();
     std::optional<std::string> journaled;
-    if (!spec->idempotency_token) {
-      json body = databricks::ToJson(*spec);
+    if (!spec.contains("idempotency_token")) {
+      json body = spec;
       if (body.contains("docker_image") && body["docker_image"].contains("basic_auth")) {
         body["docker_image"]["basic_auth"].erase("password");  // no secret-derived data on disk
       }
       bool resumed = false;
       journaled = journal.Take(CreateJournal::Key(client->config().host, body.dump()), &resumed);
-      spec->idempotency_token = *journaled;
+      spec["idempotency_token"] = *journaled;
       if (resumed) log::Info("resuming a create an earlier run did not finish", {{"token", *journaled}});
     }
     ClustersApi api(*client);
     // Not cancelled by a stop request: an abandoned create could leave a
     // cluster that no state knows about.
-    auto id = api.Create(*spec, nullptr);
+    auto id = api.Create(spec, nullptr);
     if (!id.ok()) {
       // Keep the token when the create may have happened (no answer, or an
       // internal error): the next run then adopts that cluster.
@@ -177,7 +170,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
       return;
     }
     if (!info.ok()) return AddApiError(resp.diagnostics, info.status(), "Cannot read cluster " + *id);
-    resp.new_state = ToState(schema_.block, *info, req.state, client->config().host);
+    resp.new_state = ToState(schema_.block, mapping_, *info, req.state, client->config().host);
   }
 
   void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
@@ -189,10 +182,8 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     auto current = client->cluster_states().Wait(id, {"RUNNING", "TERMINATED", "ERROR"},
                                                  Deadline(req.planned, "update"), req.ctx.stop.get());
     if (!current.ok()) return AddApiError(resp.diagnostics, current.status(), "Cluster " + id + " is not editable");
-    auto spec = SpecFrom(schema_.block, req.planned, req.config);
-    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot update the cluster");
-    spec->idempotency_token.reset();
-    if (auto st = api.Edit(id, *spec, req.ctx.stop.get()); !st.ok()) {
+    const json spec = SpecFrom(schema_.block, mapping_, req.planned, req.config, /*for_edit=*/true);
+    if (auto st = api.Edit(id, spec, req.ctx.stop.get()); !st.ok()) {
       return AddClusterApiError(resp.diagnostics, st, "Cannot update cluster " + id);
     }
     log::Info("cluster edited", {{"cluster_id", id}, {"was", current->state}});
@@ -202,7 +193,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     }
     auto info = api.Get(id, req.ctx.stop.get());
     if (!info.ok()) return AddApiError(resp.diagnostics, info.status(), "Cannot read cluster " + id);
-    resp.new_state = ToState(schema_.block, *info, req.planned, client->config().host);
+    resp.new_state = ToState(schema_.block, mapping_, *info, req.planned, client->config().host);
   }
 
   void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
@@ -240,7 +231,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
         wait ? client.cluster_states().Wait(id, {"RUNNING"}, Deadline(planned, op), ctx.stop.get())
              : api.Get(id, nullptr);
     if (info.ok()) {
-      resp.new_state = ToState(schema_.block, *info, planned, client.config().host);
+      resp.new_state = ToState(schema_.block, mapping_, *info, planned, client.config().host);
       return;
     }
     const absl::Status failure = info.status();
@@ -256,7 +247,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
       // Interrupted (Ctrl-C, StopProvider) while a healthy cluster was still
       // starting: record it as it is, with a warning, not an error; an error
       // would make the client taint it and the next apply replace it.
-      resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
+      resp.new_state = ToState(schema_.block, mapping_, *last, planned, client.config().host);
       resp.diagnostics.AddWarning(
           absl::StrCat("Cluster ", id, " still starting (interrupted)"),
           absl::StrCat("The run was interrupted while cluster ", id, " was ", last->state,
@@ -264,7 +255,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
       return;
     }
     if (last.ok()) {
-      resp.new_state = ToState(schema_.block, *last, planned, client.config().host);
+      resp.new_state = ToState(schema_.block, mapping_, *last, planned, client.config().host);
     } else if (op == "create") {
       // The cluster exists but cannot be read: keep its id (tainted, so the
       // next apply replaces it) rather than orphan a running cluster.
@@ -278,6 +269,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   }
 
   schema::Schema schema_ = ClusterSchema();
+  ApiMapping mapping_ = ClusterApiMapping();
   fw::IdentitySchema identity_ = fw::StringIdentity("cluster_id", "The cluster id, as `clusters/get` takes it.");
 };
 

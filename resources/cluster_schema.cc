@@ -82,10 +82,14 @@ schema::Schema ClusterSchema() {
       Attribute{.name = "idempotency_token", .type = S,
                 .description = "At most 64 characters. A create with a token held by a live cluster returns that "
                                "cluster instead of starting another. dcs also sends a token of its own to every "
-                               "create it retries, so retries never duplicate clusters. Changing it forces a new "
-                               "cluster (an imported cluster, whose token the API does not return, adopts the "
-                               "configured one without replacement).",
-                .validators = {fw::LengthBetween(1, 64)}},
+                               "create it retries, so retries never duplicate clusters.",
+                .validators = {fw::LengthBetween(1, 64)},
+                // clusters/edit does not take it; the API never returns it,
+                // so an imported cluster adopts the configured token.
+                .plan_modifiers = {fw::RequiresReplaceIf(
+                    [](const schema::AttributePlanRequest& req) { return !req.prior.IsNull(); },
+                    "If it changes, the cluster is replaced — unless the state has no token yet (an imported "
+                    "cluster, whose token the API does not return, adopts the configured one).")}},
       Attribute{.name = "no_wait", .type = B,
                 .description = "Return from create as soon as the cluster is accepted instead of waiting for `RUNNING`."},
       Attribute{.name = "state", .type = S, .mode = Mode::kComputed,
@@ -114,11 +118,21 @@ schema::Schema ClusterSchema() {
   return s;
 }
 
-FieldSet ClusterStateOnlyFields() {
-  FieldSet f = {"id", "cluster_id", "state", "default_tags", "url", "idempotency_token", "no_wait",
-                "timeouts", "apply_policy_default_values"};
-  AddDockerImageStateOnlyFields("docker_image", f);
-  return f;
+ApiMapping ClusterApiMapping() {
+  ApiMapping m;
+  m.state_only = {"id", "url", "idempotency_token", "no_wait", "timeouts", "apply_policy_default_values"};
+  AddDockerImageStateOnlyFields("docker_image", m.state_only);
+  m.api_only = {
+      // Settings dcs does not offer (yet): preview kinds, other clouds, flexible node types, GCP disks.
+      "kind", "is_single_node", "use_ml_runtime", "workload_type", "gcp_attributes", "clone_from",
+      "dependency_mode", "driver_node_type_flexibility", "worker_node_type_flexibility", "remote_disk_throughput",
+      "total_initial_remote_disk_size", "cluster_mount_infos", "azure_attributes.log_analytics_info",
+      "azure_attributes.capacity_reservation_group",
+      // Read-only status of clusters/get and clusters/list (cluster_id, state and default_tags are mapped).
+      "state_message", "start_time", "terminated_time", "last_restarted_time", "last_state_loss_time",
+      "termination_reason", "creator_user_name", "cluster_source", "spark_context_id", "driver", "executors",
+      "jdbc_port", "cluster_memory_mb", "cluster_cores", "cluster_log_status", "spec"};
+  return m;
 }
 
 }  // namespace dcs::resources

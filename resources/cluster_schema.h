@@ -12,9 +12,10 @@ extern const TimeoutDefaults kClusterTimeouts;
 
 schema::Schema ClusterSchema();
 
-// Computed or provider-only fields, plus write-only ones: left out of API
-// bodies and taken from prior state on read.
-FieldSet ClusterStateOnlyFields();
+// How the schema maps the Clusters API's cluster object: provider-only and
+// write-only fields (never sent, taken from prior state on read) and the
+// API's fields dcs does not model.
+ApiMapping ClusterApiMapping();
 
 }  // namespace dcs::resources
 

@@ -52,20 +52,32 @@ absl::StatusOr<ImageUses> CollectWorkspaceImageUses(databricks::Client& client, 
   if (!clusters.ok()) {
     return absl::Status(clusters.status().code(), absl::StrCat("listing clusters: ", clusters.status().message()));
   }
+  // Field access on the JSON answers: the schema is the only model of a
+  // cluster's and a pool's settings.
+  auto text = [](const nlohmann::json& j, const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
   for (const auto& c : *clusters) {
-    if (!c.docker_image) continue;
-    Record(c.docker_image->url, repository,
-           absl::StrCat("cluster ", c.cluster_id, Quoted(c.cluster_name), " (", c.state, ")"), "uses", uses);
+    const nlohmann::json& settings = c.settings();
+    auto image = settings.find("docker_image");
+    if (image == settings.end() || !image->is_object()) continue;
+    const std::string url = text(*image, "url");
+    if (url.empty()) continue;
+    Record(url, repository,
+           absl::StrCat("cluster ", c.cluster_id, Quoted(text(settings, "cluster_name")), " (", c.state, ")"),
+           "uses", uses);
   }
   auto pools = databricks::InstancePoolsApi(client).List(stop);
   if (!pools.ok()) {
     return absl::Status(pools.status().code(), absl::StrCat("listing instance pools: ", pools.status().message()));
   }
   for (const auto& p : *pools) {
-    if (p.state == "DELETED" || !p.preloaded_docker_images) continue;
-    for (const auto& image : *p.preloaded_docker_images) {
-      Record(image.url, repository,
-             absl::StrCat("instance pool ", p.instance_pool_id, Quoted(p.instance_pool_name)), "preloads", uses);
+    if (text(p, "state") == "DELETED") continue;
+    for (const auto& url : databricks::PreloadedImageUrls(p)) {
+      Record(url, repository,
+             absl::StrCat("instance pool ", text(p, "instance_pool_id"), Quoted(text(p, "instance_pool_name"))),
+             "preloads", uses);
     }
   }
   databricks::AiRuntimeImagesApi air(client);

@@ -102,7 +102,7 @@ schema::Schema ImageSchema() {
   s.block.description = kDescription;
   s.block.attributes = {
       Attribute{.name = "id", .type = S(), .mode = Mode::kComputed, .description = "`name:primary tag`."},
-      Attribute{.name = "name", .type = S(), .mode = Mode::kRequired, .description = "Repository including the registry, without a tag, e.g. `myreg.azurecr.io/team/app` or `127.0.0.1:5000/app`. Changing it replaces the resource.", .plan_modifiers = {fw::RequiresReplace()}},
+      Attribute{.name = "name", .type = S(), .mode = Mode::kRequired, .description = "Repository including the registry, without a tag, e.g. `myreg.azurecr.io/team/app` or `127.0.0.1:5000/app`.", .plan_modifiers = {fw::RequiresReplace()}},
       Attribute{.name = "tags", .type = cty::Type::List(S()), .mode = Mode::kRequired, .description = "Tags to push; the first is the primary tag (refresh checks it). Adding a tag re-tags the pushed manifest without a build."},
       Attribute{.name = "context", .type = S(), .mode = Mode::kRequired, .description = "Build context directory. `.dockerignore` in it is applied with Docker's rules."},
       Attribute{.name = "dockerfile", .type = S(), .description = "Dockerfile path inside the context (default `Dockerfile`). Conflicts with `dockerfile_inline`."},

@@ -1,6 +1,7 @@
 // dcs_instance_pool: an instance pool (Instance Pools API 2.0), usually
-// preloading the team's golden image. The API edits only name, sizes,
-// idle timeout and tags; every other change replaces the pool.
+// preloading the team's golden image. The schema is the pool's only model:
+// bodies and state are mapped through it (api_json.h), and the fields marked
+// RequiresReplace are the ones instance-pools/edit does not take.
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "clients/databricks/instance_pools_api.h"
@@ -18,8 +19,6 @@ namespace dcs::resources {
 namespace {
 
 namespace fw = framework;
-using databricks::InstancePoolInfo;
-using databricks::InstancePoolSpec;
 using databricks::InstancePoolsApi;
 using nlohmann::json;
 using schema::Attribute;
@@ -30,11 +29,6 @@ using schema::Nesting;
 constexpr char kImagesBlock[] = "preloaded_docker_image";    // ours, one block per image
 constexpr char kImagesField[] = "preloaded_docker_images";   // the API's array
 
-// Fields instance-pools/edit does not take (it accepts only the name, sizes,
-// idle minutes and custom tags): changing them replaces the pool.
-const char* const kCreateOnly[] = {"node_type_id", "enable_elastic_disk", "disk_spec", "preloaded_spark_versions",
-                                   kImagesBlock, "azure_attributes", "aws_attributes"};
-
 schema::Schema PoolSchema() {
   const cty::Type S = cty::Type::String();
   const cty::Type N = cty::Type::Number();
@@ -42,9 +36,8 @@ schema::Schema PoolSchema() {
   s.block.description =
       "An instance pool: idle cloud instances that clusters start from quickly, optionally with Docker "
       "images pulled in advance (`preloaded_docker_image`). Pools support Docker images only when created "
-      "with them, and the API edits only `instance_pool_name`, `min_idle_instances`, `max_capacity`, "
-      "`idle_instance_autotermination_minutes` and `custom_tags` in place; any other change replaces the "
-      "pool (and so the clusters on it are planned for update).";
+      "with them. Settings the API cannot edit in place replace the pool when they change (each says so "
+      "below), and so the clusters on it are planned for update.";
   s.block.attributes = {
       Attribute{.name = "id", .type = S, .mode = Mode::kComputed, .description = "The pool id (same as `instance_pool_id`).",
                 .plan_modifiers = {fw::UseStateForUnknown()}},
@@ -53,7 +46,8 @@ schema::Schema PoolSchema() {
       Attribute{.name = "instance_pool_name", .type = S, .mode = Mode::kRequired,
                 .description = "Unique pool name in the workspace.", .validators = {fw::LengthBetween(1, 100)}},
       Attribute{.name = "node_type_id", .type = S, .mode = Mode::kRequired,
-                .description = "Node type of every instance, e.g. `Standard_NC6s_v3`. Changing it replaces the pool."},
+                .description = "Node type of every instance, e.g. `Standard_NC6s_v3`.",
+                .plan_modifiers = {fw::RequiresReplaceIfConfigured()}},
       Attribute{.name = "min_idle_instances", .type = N, .description = "Instances kept idle and ready.",
                 .validators = {fw::IntBetween(0, 10000)}},
       Attribute{.name = "max_capacity", .type = N, .description = "Upper bound of idle plus used instances.",
@@ -63,9 +57,10 @@ schema::Schema PoolSchema() {
                 .validators = {fw::IntBetween(0, 10000)}},
       Attribute{.name = "custom_tags", .type = cty::Type::Map(S), .description = "Tags for the pool's cloud resources."},
       Attribute{.name = "enable_elastic_disk", .type = cty::Type::Bool(), .mode = Mode::kOptionalComputed,
-                .description = "Autoscaling local storage. Replaces the pool when changed."},
+                .description = "Autoscaling local storage.", .plan_modifiers = {fw::RequiresReplaceIfConfigured()}},
       Attribute{.name = "preloaded_spark_versions", .type = cty::Type::List(S),
-                .description = "At most one runtime to preload, e.g. `[\"14.3.x-scala2.12\"]`. Replaces the pool."},
+                .description = "At most one runtime to preload, e.g. `[\"14.3.x-scala2.12\"]`.",
+                .plan_modifiers = {fw::RequiresReplaceIfConfigured()}},
       Attribute{.name = "state", .type = S, .mode = Mode::kComputed, .description = "`ACTIVE`, `STOPPED` or `DELETED`."},
       Attribute{.name = "default_tags", .type = cty::Type::Map(S), .mode = Mode::kComputed,
                 .description = "Tags the service adds.", .plan_modifiers = {fw::UseStateForUnknown()}},
@@ -82,71 +77,66 @@ schema::Schema PoolSchema() {
                        Attribute{.name = "disk_iops", .type = N, .description = "IOPS (gp3)."},
                        Attribute{.name = "disk_throughput", .type = N, .description = "Throughput in MiB/s (gp3)."}},
                       {NestedBlock{.name = "disk_type", .nesting = Nesting::kSingle, .block = disk_type}},
-                      "Extra disks attached to each instance. Replaces the pool when changed.")},
+                      "Extra disks attached to each instance.")},
       AzureAttributesBlock(true),
       AwsAttributesBlock(true),
   };
+  // instance-pools/edit takes none of the blocks: changing one replaces the pool.
+  for (NestedBlock& b : s.block.blocks) b.plan_modifiers = {fw::RequiresReplace()};
   return s;
 }
 
-FieldSet PoolStateOnlyFields() {
-  FieldSet f = {"id", "instance_pool_id", "state", "default_tags"};
-  AddDockerImageStateOnlyFields(kImagesBlock, f);
-  return f;
+ApiMapping PoolApiMapping() {
+  ApiMapping m;
+  m.state_only = {"id"};
+  AddDockerImageStateOnlyFields(kImagesBlock, m.state_only);
+  m.renamed = {{kImagesBlock, kImagesField}};
+  // In instance-pools/get answers, not modelled: status and counters, other
+  // clouds, and settings dcs does not offer (yet).
+  m.api_only = {"stats", "status", "gcp_attributes", "node_type_flexibility", "remote_disk_throughput",
+                "total_initial_remote_disk_size", "azure_attributes.capacity_reservation_group",
+                "aws_attributes.instance_profile_arn"};
+  return m;
 }
 
-// The API body from planned values, with the passwords from the config.
-absl::StatusOr<InstancePoolSpec> SpecFrom(const schema::Block& block, const cty::Value& planned,
-                                          const cty::Value& config) {
-  json body = ToApiJson(block, planned, PoolStateOnlyFields());
-  if (body.contains(kImagesBlock)) {
-    body[kImagesField] = body[kImagesBlock];
-    body.erase(kImagesBlock);
-    auto images = GetKnown(config, kImagesBlock);
-    for (size_t i = 0; images && i < images->Elements().size() && i < body[kImagesField].size(); ++i) {
-      auto auth = GetKnown(images->Elements()[i], "basic_auth");
-      auto password = auth ? GetString(*auth, "password") : std::nullopt;
-      if (password && body[kImagesField][i].contains("basic_auth")) {
-        log::RegisterSecret(*password);
-        body[kImagesField][i]["basic_auth"]["password"] = *password;
-      }
+// The create body from planned values, with the passwords from the config
+// (write-only, so absent from the plan on newer clients).
+json CreateBody(const schema::Block& block, const ApiMapping& mapping, const cty::Value& planned,
+                const cty::Value& config) {
+  json body = ApiCreateBody(block, mapping, planned);
+  if (!body.contains(kImagesField)) return body;
+  auto images = GetKnown(config, kImagesBlock);
+  for (size_t i = 0; images && i < images->Elements().size() && i < body[kImagesField].size(); ++i) {
+    auto auth = GetKnown(images->Elements()[i], "basic_auth");
+    auto password = auth ? GetString(*auth, "password") : std::nullopt;
+    if (password && body[kImagesField][i].contains("basic_auth")) {
+      log::RegisterSecret(*password);
+      body[kImagesField][i]["basic_auth"]["password"] = *password;
     }
   }
-  InstancePoolSpec spec;
-  try {
-    databricks::FromJson(body, spec);
-  } catch (const std::exception& e) {
-    return absl::InternalError(absl::StrCat("cannot build the pool request: ", e.what()));
-  }
-  return spec;
+  return body;
 }
 
-cty::Value ToState(const schema::Block& block, const InstancePoolInfo& info, const cty::Value& prior) {
-  json body = databricks::ToJson(static_cast<const InstancePoolSpec&>(info));
-  if (body.contains(kImagesField)) {
-    body[kImagesBlock] = body[kImagesField];
-    body.erase(kImagesField);
-  }
-  cty::Value v = FromApiJson(block, body, prior, PoolStateOnlyFields());
+cty::Value ToState(const schema::Block& block, const ApiMapping& mapping, const json& pool, const cty::Value& prior) {
+  cty::Value v = StateFromApi(block, mapping, pool, prior);
   std::map<std::string, cty::Value> attrs = v.Attributes();
-  attrs["id"] = cty::Value::String(info.instance_pool_id);
-  attrs["instance_pool_id"] = cty::Value::String(info.instance_pool_id);
-  attrs["state"] = cty::Value::String(info.state.value_or("ACTIVE"));
-  std::map<std::string, cty::Value> tags;
-  for (const auto& [k, t] : info.default_tags.value_or(databricks::StringMap{})) tags[k] = cty::Value::String(t);
-  attrs["default_tags"] = cty::Value::Map(cty::Type::String(), tags);
+  attrs["id"] = attrs["instance_pool_id"];
+  if (attrs["state"].IsNull()) attrs["state"] = cty::Value::String("ACTIVE");
+  if (attrs["default_tags"].IsNull()) attrs["default_tags"] = cty::Value::Map(cty::Type::String(), {});
   return cty::Value::Object(v.type(), attrs);
 }
 
-bool IsGone(const absl::StatusOr<InstancePoolInfo>& info) {
-  if (!info.ok()) return info.status().code() == absl::StatusCode::kNotFound;
-  return info->state.value_or("") == "DELETED";
+bool IsGone(const absl::StatusOr<json>& pool) {
+  if (!pool.ok()) return pool.status().code() == absl::StatusCode::kNotFound;
+  auto state = pool->find("state");
+  return state != pool->end() && *state == "DELETED";
 }
 
-class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport, public fw::ResourceWithIdentity {
+class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyPlan, public fw::ResourceWithImport, public fw::ResourceWithIdentity, public ResourceWithApiMapping {
  public:
   std::string TypeName() const override { return "dcs_instance_pool"; }
   const schema::Schema& GetSchema() const override { return schema_; }
+  const ApiMapping& GetApiMapping() const override { return mapping_; }
   const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
   void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
@@ -174,27 +164,15 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
     }
   }
 
-  // Create-only fields (including blocks, which carry no plan modifiers)
-  // replace the pool when they change.
-  void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
-    if (req.prior.IsNull() || req.planned.IsNull()) return;
-    for (const char* field : kCreateOnly) {
-      const cty::Value& before = req.prior.GetAttr(field);
-      const cty::Value& after = req.planned.GetAttr(field);
-      if (!after.IsKnown() || before.Equals(after)) continue;
-      // An optional+computed field left unset keeps whatever the server chose.
-      if (req.config.GetAttr(field).IsNull() && !schema_.block.FindBlock(field)) continue;
-      resp.requires_replace.push_back(cty::Path::Root(field));
-    }
-  }
+  // Create-only fields replace the pool through their schema's
+  // RequiresReplace; nothing else is decided at plan time yet.
+  void ModifyPlan(const fw::ModifyPlanRequest&, fw::ModifyPlanResponse&) const override {}
 
   void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
-    auto spec = SpecFrom(schema_.block, req.planned, req.config);
-    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot create the pool");
     InstancePoolsApi api(*client);
-    auto id = api.Create(*spec, nullptr);
+    auto id = api.Create(CreateBody(schema_.block, mapping_, req.planned, req.config), nullptr);
     if (!id.ok()) return AddApiError(resp.diagnostics, id.status(), "Cannot create the instance pool");
     log::Info("instance pool created", {{"instance_pool_id", *id}});
     auto info = api.Get(*id, nullptr);
@@ -209,7 +187,7 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
                                          "next apply replaces it (`untaint` the resource to keep it instead)."));
       return AddApiError(resp.diagnostics, st, "Instance pool " + *id + " was created but cannot be read back");
     }
-    resp.new_state = ToState(schema_.block, *info, req.planned);
+    resp.new_state = ToState(schema_.block, mapping_, *info, req.planned);
   }
 
   void Read(const fw::ReadRequest& req, fw::ReadResponse& resp) const override {
@@ -225,17 +203,15 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
       return;
     }
     if (!info.ok()) return AddApiError(resp.diagnostics, info.status(), "Cannot read instance pool " + *id);
-    resp.new_state = ToState(schema_.block, *info, req.state);
+    resp.new_state = ToState(schema_.block, mapping_, *info, req.state);
   }
 
   void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     const std::string id = GetString(req.prior, "id").value_or("");
-    auto spec = SpecFrom(schema_.block, req.planned, req.config);
-    if (!spec.ok()) return AddApiError(resp.diagnostics, spec.status(), "Cannot update the pool");
     InstancePoolsApi api(*client);
-    if (auto st = api.Edit(id, *spec, req.ctx.stop.get()); !st.ok()) {
+    if (auto st = api.Edit(id, ApiEditBody(schema_.block, mapping_, req.planned), req.ctx.stop.get()); !st.ok()) {
       return AddApiError(resp.diagnostics, st, "Cannot update instance pool " + id);
     }
     ReadInto(api, id, req.planned, req.ctx, resp.new_state, resp.diagnostics);
@@ -264,10 +240,11 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
                 cty::Value& state, schema::Diagnostics& d) const {
     auto info = api.Get(id, ctx.stop.get());
     if (!info.ok()) return AddApiError(d, info.status(), "Cannot read instance pool " + id);
-    state = ToState(schema_.block, *info, planned);
+    state = ToState(schema_.block, mapping_, *info, planned);
   }
 
   schema::Schema schema_ = PoolSchema();
+  ApiMapping mapping_ = PoolApiMapping();
   fw::IdentitySchema identity_ = fw::StringIdentity("instance_pool_id", "The pool id, as `instance-pools/get` takes it.");
 };
 

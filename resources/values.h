@@ -1,5 +1,7 @@
-// One-line helpers that read typed fields out of known cty objects (the
-// provider block, image and registration models, plan-time checks).
+// One-line helpers that read single typed fields out of known cty objects,
+// for the checks and special cases a resource handles by hand. Whole API
+// objects are not copied into structs: they are mapped through the schema
+// (api_json.h).
 #ifndef DCS_RESOURCES_VALUES_H_
 #define DCS_RESOURCES_VALUES_H_
 

@@ -54,9 +54,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         case 0: CheckStatus(databricks::ClustersApi(*h.client).Get("c1", nullptr)); break;
         case 1: CheckStatus(databricks::ClustersApi(*h.client).List(nullptr)); break;
         case 2: {
-          databricks::ClusterSpec spec;
-          spec.spark_version = "15.4.x-scala2.12";
-          spec.idempotency_token = "t";
+          const nlohmann::json spec = {{"spark_version", "15.4.x-scala2.12"}, {"idempotency_token", "t"}};
           CheckStatus(databricks::ClustersApi(*h.client).Create(spec, nullptr));
           break;
         }

@@ -98,6 +98,7 @@ std::string BlockLine(const schema::NestedBlock& nb, const std::string& prefix, 
   if (nb.min_items > 0) absl::StrAppend(&label, ", Min: ", nb.min_items);
   std::string line = absl::StrCat("- `", nb.name, "` (", label, ")");
   if (!nb.block->description.empty()) absl::StrAppend(&line, " ", nb.block->description);
+  for (const auto& m : nb.plan_modifiers) absl::StrAppend(&line, " ", m->Description());
   return absl::StrCat(line, " (see [below for nested schema](#", anchor, "))\n");
 }
 

@@ -25,12 +25,16 @@ class Planner {
     for (const auto& nb : block.blocks) {
       const cty::Type t = attrs[nb.name].type();
       const schema::Block& inner = *nb.block;
-      attrs[nb.name] = Collection(
-          nb.nesting, AttrOrNull(config, nb.name, t), AttrOrNull(prior, nb.name, t), attrs[nb.name],
-          path.Attr(nb.name),
+      const cty::Value block_config = AttrOrNull(config, nb.name, t);
+      const cty::Value block_prior = AttrOrNull(prior, nb.name, t);
+      const cty::Value block_proposed = attrs[nb.name];
+      cty::Value planned = Collection(
+          nb.nesting, block_config, block_prior, block_proposed, path.Attr(nb.name),
           [&](const cty::Value& c, const cty::Value& p, const cty::Value& v, const cty::Path& ep) {
             return Object(inner, c, p, v, ep);
           });
+      attrs[nb.name] = Modify(nb.plan_modifiers, block_config, block_prior, block_proposed, path.Attr(nb.name),
+                              std::move(planned));
     }
     return cty::Value::Object(proposed.type(), std::move(attrs));
   }
@@ -65,12 +69,13 @@ class Planner {
             return Object(inner, c, p, v, ep);
           });
     }
-    return Modify(a, config, prior, proposed, path, std::move(planned));
+    return Modify(a.plan_modifiers, config, prior, proposed, path, std::move(planned));
   }
 
-  cty::Value Modify(const schema::Attribute& a, const cty::Value& config, const cty::Value& prior,
-                    const cty::Value& proposed, const cty::Path& path, cty::Value planned) {
-    for (const auto& modifier : a.plan_modifiers) {
+  cty::Value Modify(const std::vector<std::shared_ptr<const schema::PlanModifier>>& modifiers,
+                    const cty::Value& config, const cty::Value& prior, const cty::Value& proposed,
+                    const cty::Path& path, cty::Value planned) {
+    for (const auto& modifier : modifiers) {
       schema::AttributePlanRequest req{path, config, prior, proposed, creating_};
       schema::AttributePlanResponse resp{planned, false, {}};
       modifier->Modify(req, resp);

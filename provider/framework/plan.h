@@ -4,7 +4,8 @@
 //   2. defaults for optional+computed attributes left null in config;
 //   3. computed attributes left null in config become unknown on create, and
 //      on update when the proposed object differs from the prior one;
-//   4. attribute plan modifiers, in declaration order.
+//   4. attribute plan modifiers, in declaration order; a nested block's own
+//      modifiers run on the block value after its contents are planned.
 // The engine then runs the resource's ModifyPlan and sorts requires_replace.
 #ifndef DCS_PROVIDER_FRAMEWORK_PLAN_H_
 #define DCS_PROVIDER_FRAMEWORK_PLAN_H_

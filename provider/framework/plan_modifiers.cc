@@ -3,18 +3,27 @@
 namespace dcs::framework {
 namespace {
 
+using Condition = std::function<bool(const schema::AttributePlanRequest&)>;
+
 class RequiresReplaceModifier : public schema::PlanModifier {
  public:
-  std::string Description() const override {
-    return "If the value of this attribute changes, the resource is replaced.";
-  }
+  RequiresReplaceModifier(Condition condition, std::string description)
+      : condition_(std::move(condition)), description_(std::move(description)) {}
+  std::string Description() const override { return description_; }
+  bool MayRequireReplace() const override { return true; }
   void Modify(const schema::AttributePlanRequest& req,
               schema::AttributePlanResponse& resp) const override {
     if (req.creating) return;
     // An unknown planned value may turn out different: Terraform compares
     // and replaces only when needed, so asking is always safe.
-    if (!resp.planned.IsKnown() || !resp.planned.Equals(req.prior)) resp.requires_replace = true;
+    if (resp.planned.IsKnown() && resp.planned.Equals(req.prior)) return;
+    if (condition_ && !condition_(req)) return;
+    resp.requires_replace = true;
   }
+
+ private:
+  Condition condition_;
+  std::string description_;
 };
 
 class UseStateForUnknownModifier : public schema::PlanModifier {
@@ -32,7 +41,21 @@ class UseStateForUnknownModifier : public schema::PlanModifier {
 
 }  // namespace
 
-PlanModifierPtr RequiresReplace() { return std::make_shared<RequiresReplaceModifier>(); }
+PlanModifierPtr RequiresReplace() {
+  return std::make_shared<RequiresReplaceModifier>(
+      nullptr, "If this value changes, the resource is replaced.");
+}
+
+PlanModifierPtr RequiresReplaceIfConfigured() {
+  return std::make_shared<RequiresReplaceModifier>(
+      [](const schema::AttributePlanRequest& req) { return !req.config.IsNull(); },
+      "If this value is configured and changes, the resource is replaced.");
+}
+
+PlanModifierPtr RequiresReplaceIf(Condition condition, std::string description) {
+  return std::make_shared<RequiresReplaceModifier>(std::move(condition), std::move(description));
+}
+
 PlanModifierPtr UseStateForUnknown() { return std::make_shared<UseStateForUnknownModifier>(); }
 
 }  // namespace dcs::framework

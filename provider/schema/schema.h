@@ -59,6 +59,9 @@ class PlanModifier {
   virtual std::string Description() const = 0;
   virtual void Modify(const AttributePlanRequest& request,
                       AttributePlanResponse& response) const = 0;
+  // Whether a change may replace the object: the field is create-only.
+  // Resources derive what their API's edit call takes from this.
+  virtual bool MayRequireReplace() const { return false; }
 };
 
 struct Attribute;
@@ -98,6 +101,9 @@ struct NestedBlock {
   std::shared_ptr<const Block> block;
   int64_t min_items = 0;
   int64_t max_items = 0;  // 0 = unlimited
+  // Run on the whole block value (a single object, or the list/set/map of
+  // them) after its contents are planned, e.g. RequiresReplace.
+  std::vector<std::shared_ptr<const PlanModifier>> plan_modifiers;
 };
 
 // ImpliedType's memo. Every decode, conform and state conversion asks for the

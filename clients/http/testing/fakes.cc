@@ -64,7 +64,13 @@ absl::StatusOr<Response> FakeTransport::Send(const Request& original) {
     }
     return response;
   }
-  return absl::FailedPreconditionError(FixtureToPaste(request, path) + mismatch);
+  unmatched_.push_back(FixtureToPaste(request, path) + mismatch);
+  return absl::FailedPreconditionError(unmatched_.back());
+}
+
+std::vector<std::string> FakeTransport::unmatched() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return unmatched_;
 }
 
 std::vector<Request> FakeTransport::requests() const {

@@ -35,12 +35,16 @@ class FakeTransport : public Transport {
   absl::StatusOr<Response> Send(const Request& request) override;
   std::vector<Request> requests() const;  // everything sent, in order
   bool AllUsed() const;
+  // The failures of requests no fixture matched, each with the fixture to
+  // paste: a test that expects an error can still check none was unexpected.
+  std::vector<std::string> unmatched() const;
 
  private:
   mutable std::mutex mu_;
   std::vector<Fixture> fixtures_;
   std::vector<bool> used_;
   std::vector<Request> requests_;
+  std::vector<std::string> unmatched_;
 };
 
 // A Clock for tests: Now() advances only through Sleep() or Advance(); every

@@ -280,6 +280,8 @@ TEST(FakeTransportTest, MatchesInOrderComparesJsonAndPrintsFixtureToPaste) {
   EXPECT_EQ(r3.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_THAT(r3.status().message(), HasSubstr(R"(fake->Add({"GET", "/nope")"));
   EXPECT_EQ(fake.requests().size(), 3u);
+  ASSERT_EQ(fake.unmatched().size(), 1u) << "kept for tests whose code under test swallows the error";
+  EXPECT_EQ(fake.unmatched()[0], r3.status().message());
 }
 
 TEST(FakeTransportTest, DrainsStreamedBodiesAndStreamsAnswers) {
