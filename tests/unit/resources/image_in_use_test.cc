@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include "resources/image_retention.h"
+#include "resources/provider_clients.h"
 #include "tests/unit/resources/resource_fixture.h"
 
 namespace dcs::resources {
@@ -32,7 +33,7 @@ class InUseTest : public testing::ResourceTest {
  protected:
   InUseTest() : ResourceTest(NewImageResource) {}
 
-  databricks::Client& Client() { return *static_cast<const ProviderConfig*>(ctx_.provider.get())->workspace_client; }
+  databricks::Client& Client() { return **(*ClientsOf(ctx_))->Workspace(); }
 
   void ExpectEmptyPoolsAndRegistrations() {
     Expect("GET", "/api/2.0/instance-pools/list", "", 200, "{}");
