@@ -25,6 +25,7 @@
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/validators.h"
 #include "provider/log/log.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/timeouts.h"
 #include "resources/values.h"
@@ -114,6 +115,7 @@ schema::Schema RegistrationSchema() {
       Attribute{.name = "registered_at", .type = S, .mode = Mode::kComputed,
                 .description = "When this provider last saw the registration become `AVAILABLE` (RFC 3339, UTC); "
                                "null after import."},
+      PreflightAttribute(),
   };
   s.block.blocks = {TimeoutsBlock(kTimeouts, {"create", "update"})};
   return s;
@@ -205,6 +207,7 @@ class AirImageRegistrationResource : public fw::Resource,
   }
 
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    PreflightAirPlan(req, resp.diagnostics);
     if (resp.planned.IsNull() || !resp.planned.IsKnown()) return;
     std::map<std::string, cty::Value> changes;
     std::optional<std::string> normalized;

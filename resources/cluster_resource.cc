@@ -13,6 +13,7 @@
 #include "resources/cluster_checks.h"
 #include "resources/cluster_schema.h"
 #include "resources/create_journal.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/values.h"
 #include "resources/workspace_client.h"
@@ -114,6 +115,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
     if (!req.prior.IsNull() && !token_before.IsNull() && !token_before.Equals(req.planned.GetAttr("idempotency_token"))) {
       resp.requires_replace.push_back(cty::Path::Root("idempotency_token"));
     }
+    PreflightClusterPlan(req, resp.diagnostics);
     if (!req.ctx.provider) return;
     // Ask the API about pools only when the image or the pools change.
     bool relevant = req.prior.IsNull();
@@ -183,6 +185,10 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   }
 
   void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
+    if (auto same = OnlyPreflightChanged(req.prior, req.planned)) {
+      resp.new_state = *same;  // a provider-side setting: no edit, no restart
+      return;
+    }
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     const std::string id = GetString(req.prior, "id").value_or("");

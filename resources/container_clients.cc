@@ -122,7 +122,8 @@ absl::StatusOr<std::optional<registry::Credentials>> ResolveRegistryCredentials(
 }
 
 absl::StatusOr<std::unique_ptr<registry::RegistryClient>> NewRegistryClient(
-    const framework::Context& ctx, const std::string& host, const ExplicitCredentials& e) {
+    const framework::Context& ctx, const std::string& host, const ExplicitCredentials& e,
+    const http::RetryPolicy* retry) {
   auto creds = ResolveRegistryCredentials(ctx, host, e);
   if (!creds.ok()) return creds.status();
   registry::RegistryOptions o;
@@ -130,6 +131,7 @@ absl::StatusOr<std::unique_ptr<registry::RegistryClient>> NewRegistryClient(
   o.transport = SharedTransport(ctx);
   o.retry.total_deadline = std::chrono::minutes(2);
   o.retry.max_attempts = 5;
+  if (retry) o.retry = *retry;
   if (creds->has_value()) {
     o.auth.credentials = **creds;
   } else if (UsesAzureIdentity(ProviderConfigOf(ctx), host)) {

@@ -50,9 +50,11 @@ absl::StatusOr<std::optional<registry::Credentials>> ResolveRegistryCredentials(
     const framework::Context& ctx, const std::string& host, const ExplicitCredentials& explicit_creds);
 
 // A registry client for `host` with the resolved credentials (anonymous when
-// none). Every password is registered with the log redaction.
+// none). Every password is registered with the log redaction. `retry`
+// overrides the default (2 minutes, 5 attempts), e.g. for plan-time lookups.
 absl::StatusOr<std::unique_ptr<registry::RegistryClient>> NewRegistryClient(
-    const framework::Context& ctx, const std::string& host, const ExplicitCredentials& explicit_creds);
+    const framework::Context& ctx, const std::string& host, const ExplicitCredentials& explicit_creds,
+    const http::RetryPolicy* retry = nullptr);
 
 // X-Registry-Auth for a push to `host` from the same resolution.
 absl::StatusOr<docker::AuthConfig> PushAuth(const framework::Context& ctx, const std::string& host,

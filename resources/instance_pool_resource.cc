@@ -9,6 +9,7 @@
 #include "provider/log/log.h"
 #include "resources/api_json.h"
 #include "resources/compute_blocks.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/values.h"
 #include "resources/workspace_client.h"
@@ -68,6 +69,7 @@ schema::Schema PoolSchema() {
       Attribute{.name = "state", .type = S, .mode = Mode::kComputed, .description = "`ACTIVE`, `STOPPED` or `DELETED`."},
       Attribute{.name = "default_tags", .type = cty::Type::Map(S), .mode = Mode::kComputed,
                 .description = "Tags the service adds.", .plan_modifiers = {fw::UseStateForUnknown()}},
+      PreflightAttribute(),
   };
   auto disk_type = schema::MakeBlock(
       {Attribute{.name = "azure_disk_volume_type", .type = S, .description = "`PREMIUM_LRS` or `STANDARD_LRS`."},
@@ -89,7 +91,7 @@ schema::Schema PoolSchema() {
 }
 
 FieldSet PoolStateOnlyFields() {
-  FieldSet f = {"id", "instance_pool_id", "state", "default_tags"};
+  FieldSet f = {"id", "instance_pool_id", "state", "default_tags", "preflight"};
   AddDockerImageStateOnlyFields(kImagesBlock, f);
   return f;
 }
@@ -176,6 +178,7 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
   // Create-only fields (including blocks, which carry no plan modifiers)
   // replace the pool when they change.
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    PreflightPoolPlan(req, resp.diagnostics);
     if (req.prior.IsNull() || req.planned.IsNull()) return;
     for (const char* field : kCreateOnly) {
       const cty::Value& before = req.prior.GetAttr(field);
