@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "clients/http/status_macros.h"
+#include "clients/http/text.h"
 #include "nlohmann/json.hpp"
 
 namespace dcs::registry {
@@ -55,7 +56,7 @@ absl::StatusOr<ImageConfig> ParseImageConfig(std::string_view blob) {
   json j = json::parse(blob, nullptr, false);
   if (!j.is_object()) {
     return absl::DataLossError(absl::StrCat("the image config is not a JSON object (", blob.size(),
-                                            " bytes starting with \"", blob.substr(0, 40), "\")"));
+                                            " bytes starting with \"", http::text::Utf8Prefix(blob, 40), "\")"));
   }
   ImageConfig c;
   c.platform = PlatformOf(j);
