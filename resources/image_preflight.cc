@@ -249,8 +249,8 @@ schema::Attribute PreflightAttribute() {
                      "fails the plan when the registry proves the image cannot run (tag or digest missing — the "
                      "nearest existing tags are named —, credentials that cannot pull, a platform other than the "
                      "node's, a CUDA toolkit the host driver cannot run); `warn` reports the same as warnings; "
-                     "`off` makes no registry call. ENTRYPOINT, a Databricks runtime label that differs from "
-                     "`spark_version`, and anything that could not be checked (registry down, 5xx, HTML, a config "
+                     "`off` makes no registry call. An ENTRYPOINT (clusters and pools), a Databricks runtime label "
+                     "that differs from the runtime, and anything that could not be checked (registry down, 5xx, HTML, a config "
                      "that is not JSON or over 4 MiB, `{{secrets/…}}` credentials) are warnings. Checked on create "
                      "and when the image, node type or runtime changes; an unknown url is skipped.",
       .validators = {framework::OneOf({"error", "warn", "off"})},

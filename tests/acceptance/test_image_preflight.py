@@ -204,6 +204,10 @@ class ImagePreflightTest(AcceptanceTest):
         self.assertNotEqual(result.code, 0, result.describe())
         self.assertDiagnostic(result, "Error", f"Registry {ENV.basic} refuses to let these credentials pull", "url")
         self.assertNotIn("not-the-password", result.output)
+        # The token registry: the token server refuses the credentials (no `pull` token).
+        result = self.plan(cluster(f"{ENV.token}/{REPO}/private:1", auth=wrong))
+        self.assertNotEqual(result.code, 0, result.describe())
+        self.assertDiagnostic(result, "Error", f"Registry {ENV.token} refuses to let these credentials pull", "url")
         right = f'    basic_auth {{\n      username = "{ENV.user}"\n      password = "{ENV.password}"\n    }}'
         result = self.plan(cluster(f"{ENV.basic}/{REPO}/private:1", auth=right))
         self.assertEqual(result.code, 0, result.describe())

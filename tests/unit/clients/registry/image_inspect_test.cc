@@ -155,6 +155,22 @@ TEST(ImageInspectTest, PullRefusedIsUnauthenticated) {
   EXPECT_EQ(got.status().code(), absl::StatusCode::kUnauthenticated) << got.status();
 }
 
+TEST(ImageInspectTest, TokenWithoutPullIsUnauthenticated) {
+  // The token endpoint answers, but the registry still refuses the token:
+  // the token server did not grant `pull` for this repository.
+  Fixture f;
+  const http::Headers challenge = {
+      {"WWW-Authenticate", R"(Bearer realm="http://auth.example/token",service="reg",scope="repository:team/app:pull")"}};
+  f.Add("GET", "/v2/team/app/manifests/1.0", Resp(401, R"({"errors":[{"code":"UNAUTHORIZED"}]})", challenge));
+  f.Add("GET", "/token?service=reg&scope=repository%3Ateam%2Fapp%3Apull", Resp(200, R"({"token":"t","expires_in":60})"));
+  f.Add("GET", "/v2/team/app/manifests/1.0",
+        Resp(401, R"({"errors":[{"code":"UNAUTHORIZED","message":"access to the requested resource is not authorized"}]})",
+             challenge));
+  auto got = f.Inspect();
+  EXPECT_EQ(got.status().code(), absl::StatusCode::kUnauthenticated) << got.status();
+  EXPECT_NE(got.status().message().find("reg.example"), std::string::npos) << got.status();
+}
+
 TEST(ImageInspectTest, ParseImageConfigToleratesMissingParts) {
   auto c = ParseImageConfig(R"({"os":"linux"})");
   ASSERT_TRUE(c.ok());
