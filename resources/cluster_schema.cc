@@ -34,9 +34,9 @@ schema::Schema ClusterSchema() {
       "Checked at plan, on the attribute: a `docker_image` with an ML runtime or a shared / "
       "`USER_ISOLATION` / `DATA_SECURITY_MODE_STANDARD` access mode; `instance_pool_id` together with "
       "`node_type_id`; `num_workers` together with `autoscale`; a `docker_image` missing from the pool's "
-      "preloaded images (looked up when the pool id is known); the image itself in its registry (see `preflight`). Warnings: floating image tags, Unity "
-      "Catalog volumes without `spark.databricks.unityCatalog.volumes.enabled`, a GPU node type with a "
-      "CPU-only Databricks base image.";
+      "preloaded images (looked up when the pool id is known); the image itself in its registry (see "
+      "`preflight`). Warnings: floating image tags, Unity Catalog volumes without "
+      "`spark.databricks.unityCatalog.volumes.enabled`, a GPU node type with a CPU-only Databricks base image.";
   s.block.attributes = {
       Attribute{.name = "id", .type = S, .mode = Mode::kComputed, .description = "The cluster id (same as `cluster_id`).",
                 .plan_modifiers = {fw::UseStateForUnknown()}},

@@ -148,7 +148,8 @@ void ReportLookupFailure(const ImageCheck& c, PreflightMode mode, const ImageLoo
     Finding(d, mode, absl::StrCat("Registry ", host, " refuses to let these credentials pull"),
             detail + "\n\nThe cluster would fail the same way when it pulls the image. Fix the user name and password "
                      "(basic_auth of the resource, or the provider's registry_auth / Docker config) or grant them "
-                     "pull on the repository.",
+                     "pull on the repository. (Some registries, Docker Hub among them, also answer this way for a "
+                     "repository that does not exist.)",
             c.url_path);
     return;
   }
