@@ -261,6 +261,27 @@ class ImagePreflightTest(AcceptanceTest):
         self.assertLessEqual(self.proxy.count(), 3, self.proxy.lines)
         self.assertGreaterEqual(self.proxy.count(), 2, self.proxy.lines)  # manifest + config
 
+    def test_changing_preflight_alone_does_not_edit_the_cluster(self):
+        def calls(verb):
+            return [r for r in self.emu.requests()["requests"]
+                    if r["method"] == "POST" and r["path"].endswith("/clusters/" + verb)]
+        creates = len(calls("create"))
+        self.ws.write_config(provider() + cluster(self.url("nlp-demo", "1.0")))
+        self.ws.init()
+        self.ws.apply()
+        self.addCleanup(self.ws.destroy)
+        lookups = self.proxy.count()
+        self.assertGreaterEqual(lookups, 2, self.proxy.lines)
+        # A plan that changes nothing does not look the unchanged image up again.
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+        self.assertEqual(self.proxy.count(), lookups, self.proxy.lines)
+        self.assertEqual(len(calls("create")), creates + 1)  # the request log sees cluster calls
+        before = len(calls("edit"))
+        self.ws.write_config(provider() + cluster(self.url("nlp-demo", "1.0"), extra='  preflight = "warn"'))
+        self.ws.apply()
+        self.assertEqual(len(calls("edit")), before, "a preflight change must not edit (restart) the cluster")
+        self.assertSucceeds(self.ws.plan("-detailed-exitcode"), 0)
+
     def test_unreachable_registry_is_a_warning_saying_what_was_not_checked(self):
         result = self.plan(cluster(f"127.0.0.1:{closed_port()}/{REPO}/gone:1"))
         self.assertEqual(result.code, 0, result.describe())
