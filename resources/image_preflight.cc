@@ -45,8 +45,10 @@ ImageLookup LookUpWithProviderClients(const framework::Context& ctx, const regis
       who = absl::StrCat("the provider's credentials for ", ref.domain, " (registry_auth or Docker config",
                          (*found)->username.empty() ? "" : ", user \"" + (*found)->username + "\"", ")");
     } else {
-      who = absl::StrCat("no credentials (none in the resource, the provider's registry_auth or the Docker config ",
-                         "for ", ref.domain, "; an Azure Container Registry gets the provider's Azure identity)");
+      // What NewRegistryClient falls back to; the .azurecr.* test is only for this text.
+      const bool acr = absl::StrContains(ref.domain, ".azurecr.");
+      who = absl::StrCat(acr ? "the provider's Azure identity" : "anonymous access", " (no credentials for ",
+                         ref.domain, " in the resource, the provider's registry_auth or the Docker config)");
     }
   }
   ImageLookup out;
