@@ -26,6 +26,7 @@
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/validators.h"
 #include "resources/api_errors.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/timeouts.h"
@@ -115,6 +116,7 @@ schema::Schema RegistrationSchema() {
       Attribute{.name = "registered_at", .type = S, .mode = Mode::kComputed,
                 .description = "When this provider last saw the registration become `AVAILABLE` (RFC 3339, UTC); "
                                "null after import."},
+      PreflightAttribute(),
   };
   s.block.blocks = {TimeoutsBlock(kTimeouts, {"create", "update"})};
   return s;
@@ -206,6 +208,7 @@ class AirImageRegistrationResource : public fw::Resource,
   }
 
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    PreflightAirPlan(req, resp.diagnostics);
     if (resp.planned.IsNull() || !resp.planned.IsKnown()) return;
     std::map<std::string, cty::Value> changes;
     std::optional<std::string> normalized;

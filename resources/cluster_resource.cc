@@ -15,6 +15,7 @@
 #include "resources/cluster_checks.h"
 #include "resources/cluster_schema.h"
 #include "resources/create_journal.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
@@ -105,6 +106,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
 
   void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
     if (req.planned.IsNull()) return;
+    PreflightClusterPlan(req, resp.diagnostics);
     // Ask the API about pools only when the image or the pools change.
     bool relevant = req.prior.IsNull();
     for (const char* a : {"docker_image", "instance_pool_id", "driver_instance_pool_id"}) {
@@ -174,6 +176,10 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   }
 
   void Update(const fw::UpdateRequest& req, fw::ApplyResponse& resp) const override {
+    if (auto same = OnlyPreflightChanged(req.prior, req.planned)) {
+      resp.new_state = *same;  // a provider-side setting: no edit, no restart
+      return;
+    }
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);
     if (!client) return;
     const std::string id = GetString(req.prior, "id").value_or("");

@@ -5,6 +5,7 @@
 #include "provider/framework/plan_modifiers.h"
 #include "provider/framework/validators.h"
 #include "resources/compute_blocks.h"
+#include "resources/image_preflight.h"
 
 namespace dcs::resources {
 
@@ -33,9 +34,9 @@ schema::Schema ClusterSchema() {
       "Checked at plan, on the attribute: a `docker_image` with an ML runtime or a shared / "
       "`USER_ISOLATION` / `DATA_SECURITY_MODE_STANDARD` access mode; `instance_pool_id` together with "
       "`node_type_id`; `num_workers` together with `autoscale`; a `docker_image` missing from the pool's "
-      "preloaded images (looked up when the pool id is known). Warnings: floating image tags, Unity "
-      "Catalog volumes without `spark.databricks.unityCatalog.volumes.enabled`, a GPU node type with a "
-      "CPU-only Databricks base image.";
+      "preloaded images (looked up when the pool id is known); the image itself in its registry (see "
+      "`preflight`). Warnings: floating image tags, Unity Catalog volumes without "
+      "`spark.databricks.unityCatalog.volumes.enabled`, a GPU node type with a CPU-only Databricks base image.";
   s.block.attributes = {
       Attribute{.name = "id", .type = S, .mode = Mode::kComputed, .description = "The cluster id (same as `cluster_id`).",
                 .plan_modifiers = {fw::UseStateForUnknown()}},
@@ -99,6 +100,7 @@ schema::Schema ClusterSchema() {
                 .description = "Tags the service adds (Vendor, Creator, ClusterName, ClusterId, …)."},
       Attribute{.name = "url", .type = S, .mode = Mode::kComputed, .description = "The cluster's page in the workspace UI.",
                 .plan_modifiers = {fw::UseStateForUnknown()}},
+      PreflightAttribute(),
   };
   s.block.blocks = {
       NestedBlock{.name = "autoscale", .nesting = Nesting::kSingle,
@@ -120,7 +122,7 @@ schema::Schema ClusterSchema() {
 
 ApiMapping ClusterApiMapping() {
   ApiMapping m;
-  m.state_only = {"id", "url", "idempotency_token", "no_wait", "timeouts", "apply_policy_default_values"};
+  m.state_only = {"id", "url", "idempotency_token", "no_wait", "timeouts", "apply_policy_default_values", "preflight"};
   AddDockerImageStateOnlyFields("docker_image", m.state_only);
   m.api_only = {
       // Settings dcs does not offer (yet): preview kinds, other clouds, flexible node types, GCP disks.

@@ -4,6 +4,8 @@
 #include "absl/strings/str_cat.h"
 #include "provider/framework/validators.h"
 #include "resources/compat/compat.h"
+#include "resources/compat_diagnostics.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/values.h"
 
@@ -32,7 +34,8 @@ schema::Schema MatrixSchema() {
       "toolkit vs host driver (incl. when `cuda-compat` is needed or must not be used), PyTorch vs "
       "CUDA, NCCL, EFA/RDMA, the CXX11 ABI of CUDA extensions and the Databricks runtime / access "
       "mode. Works offline. When the worst check reaches `fail_on`, reading the data source fails "
-      "the plan with a diagnostic that names the check and the fix.";
+      "the plan with a diagnostic that names the check and the fix. With `image`, the CUDA and NCCL "
+      "versions come from the image's config in its registry (the one call that is not offline).";
   s.block.attributes = {
       Attribute{.name = "cloud", .type = S, .description = "`aws` or `azure`.", .validators = {fw::OneOf({"aws", "azure"})}},
       Attribute{.name = "host_driver_version", .type = S, .description = "NVIDIA driver version on the hosts, e.g. `550.54.15`."},
@@ -50,6 +53,20 @@ schema::Schema MatrixSchema() {
       Attribute{.name = "efa_version", .type = S, .description = "AWS EFA installer version in the image (EFA hardware only)."},
       Attribute{.name = "spark_version", .type = S, .description = "Databricks runtime, e.g. `14.3.x-scala2.12`."},
       Attribute{.name = "data_security_mode", .type = S, .description = "Cluster access mode, e.g. `SINGLE_USER`."},
+      Attribute{.name = "image", .type = S,
+                .description = "An image reference (`registry/repository:tag` or `…@sha256:<digest>`) whose config is read "
+                               "from its registry (manifest and config blob for linux/amd64, with the provider's "
+                               "registry credentials): its `CUDA_VERSION` / `NV_CUDA_*` and `NCCL_VERSION` / "
+                               "`NV_LIBNCCL_*` environment fill `cuda_version` and `os_nccl_version` when those are "
+                               "not set (explicit attributes win, to override what an image declares). A missing "
+                               "image or credentials that cannot pull fail the read; an unreachable registry is a "
+                               "warning and the checks run without the image's values."},
+      Attribute{.name = "image_digest", .type = S, .mode = Mode::kComputed,
+                .description = "Digest of the manifest `image` names (null without `image`)."},
+      Attribute{.name = "image_cuda_version", .type = S, .mode = Mode::kComputed,
+                .description = "CUDA toolkit version the image's config declares (null when none, or without `image`)."},
+      Attribute{.name = "image_nccl_version", .type = S, .mode = Mode::kComputed,
+                .description = "NCCL version the image's config declares (null when none, or without `image`)."},
       Attribute{.name = "fail_on", .type = S, .description = "Fail the plan when the worst status reaches `FAIL` (default), `WARN`, or `never`.",
                 .validators = {fw::OneOf({"FAIL", "WARN", "never"})}},
       Attribute{.name = "checks", .type = cty::Type::List(CheckType()), .mode = Mode::kComputed,
@@ -111,8 +128,8 @@ compat::Status Threshold(const std::string& fail_on) {
 void Report(const compat::Report& r, const std::string& fail_on, fw::Diagnostics& d) {
   const compat::Status threshold = Threshold(fail_on);
   for (const auto& c : r.checks) {
-    const std::string summary = absl::StrCat("Compatibility check ", c.name, ": ", std::string(compat::StatusName(c.status)));
-    const std::string detail = absl::StrCat(c.details, c.remedy.empty() ? "" : "\n\nHow to fix: ", c.remedy);
+    const std::string summary = CompatSummary(c);
+    const std::string detail = CompatDetail(c);
     const cty::Path path = ParsePath(c.attribute);
     std::optional<cty::Path> at = path.empty() ? std::nullopt : std::optional<cty::Path>(path);
     if (c.status >= threshold && c.status >= compat::Status::kWarn) {
@@ -139,6 +156,10 @@ class CompatibilityMatrixDataSource : public fw::DataSource {
   void Read(const fw::ReadDataRequest& req, fw::ReadDataResponse& resp) const override {
     const compat::Matrix& matrix = compat::Matrix::Embedded();
     compat::Inputs in = InputsFrom(req.config);
+    ImageValues image = ReadImage(req, resp.diagnostics);
+    if (resp.diagnostics.HasError()) return;
+    if (!in.cuda_version) in.cuda_version = image.cuda;
+    if (!in.os_nccl_version) in.os_nccl_version = image.nccl;
     for (const auto& e : matrix.Validate(in)) {
       resp.diagnostics.AddError("Invalid " + e.attribute, e.message, ParsePath(e.attribute));
     }
@@ -154,10 +175,39 @@ class CompatibilityMatrixDataSource : public fw::DataSource {
     attrs["recommended_base_image"] = OptionalString(r.recommended_base_image);
     attrs["python_version"] = OptionalString(r.python_version);
     attrs["summary_markdown"] = cty::Value::String(r.summary_markdown);
+    attrs["image_digest"] = OptionalString(image.digest);
+    attrs["image_cuda_version"] = OptionalString(image.cuda);
+    attrs["image_nccl_version"] = OptionalString(image.nccl);
     resp.state = cty::Value::Object(schema_.block.ImpliedType(), std::move(attrs));
   }
 
  private:
+  struct ImageValues {
+    std::optional<std::string> digest, cuda, nccl;
+  };
+
+  // The CUDA / NCCL an image's config declares; errors and warnings from the
+  // image preflight's reporting (without its cluster-only checks).
+  static ImageValues ReadImage(const fw::ReadDataRequest& req, fw::Diagnostics& d) {
+    ImageValues out;
+    auto url = GetString(req.config, "image");
+    if (!url) return out;
+    auto ref = registry::ParseReference(*url);
+    if (!ref.ok()) {
+      d.AddError("Invalid image reference", std::string(ref.status().message()), cty::Path::Root("image"));
+      return out;
+    }
+    auto lookup = LookUpCached(req.ctx, *ref, {}, registry::Platform{});
+    ImageCheck check{.url = *url, .url_path = cty::Path::Root("image"), .check_entrypoint = false};
+    ReportImage(check, PreflightMode::kError, *lookup, {}, d);
+    if (!lookup->status.ok()) return out;
+    out.digest = lookup->image.digest;
+    GpuStack gpu = GpuStackOf(lookup->image.config);
+    out.cuda = gpu.cuda;
+    out.nccl = gpu.nccl;
+    return out;
+  }
+
   schema::Schema schema_;
 };
 

@@ -11,6 +11,7 @@
 #include "resources/api_errors.h"
 #include "resources/api_json.h"
 #include "resources/compute_blocks.h"
+#include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
@@ -64,6 +65,7 @@ schema::Schema PoolSchema() {
       Attribute{.name = "state", .type = S, .mode = Mode::kComputed, .description = "`ACTIVE`, `STOPPED` or `DELETED`."},
       Attribute{.name = "default_tags", .type = cty::Type::Map(S), .mode = Mode::kComputed,
                 .description = "Tags the service adds.", .plan_modifiers = {fw::UseStateForUnknown()}},
+      PreflightAttribute(),
   };
   auto disk_type = schema::MakeBlock(
       {Attribute{.name = "azure_disk_volume_type", .type = S, .description = "`PREMIUM_LRS` or `STANDARD_LRS`."},
@@ -88,7 +90,7 @@ schema::Schema PoolSchema() {
 
 ApiMapping PoolApiMapping() {
   ApiMapping m;
-  m.state_only = {"id"};
+  m.state_only = {"id", "preflight"};
   AddDockerImageStateOnlyFields(kImagesBlock, m.state_only);
   m.renamed = {{kImagesBlock, kImagesField}};
   // In instance-pools/get answers, not modelled: status and counters, other
@@ -165,8 +167,10 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
   }
 
   // Create-only fields replace the pool through their schema's
-  // RequiresReplace; nothing else is decided at plan time yet.
-  void ModifyPlan(const fw::ModifyPlanRequest&, fw::ModifyPlanResponse&) const override {}
+  // RequiresReplace; at plan time the images are looked up in their registry.
+  void ModifyPlan(const fw::ModifyPlanRequest& req, fw::ModifyPlanResponse& resp) const override {
+    PreflightPoolPlan(req, resp.diagnostics);
+  }
 
   void Create(const fw::CreateRequest& req, fw::ApplyResponse& resp) const override {
     auto client = WorkspaceClientOrDiagnose(req.ctx, resp.diagnostics);

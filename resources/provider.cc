@@ -44,6 +44,12 @@ void ConfigureContainerSettings(const cty::Value& c, ProviderConfig& config) {
   config.buildkit_host = GetString(c, "buildkit_host");
   config.buildkit_cert_path = GetString(c, "buildkit_cert_path");
   config.docker_tls_verify = GetBool(c, "docker_tls_verify");
+  config.preflight = GetString(c, "preflight");
+  if (auto drivers = GetKnown(c, "gpu_host_drivers")) {
+    for (const auto& [node, driver] : drivers->Attributes()) {
+      if (driver.IsKnown() && !driver.IsNull()) config.gpu_host_drivers[node] = driver.AsString();
+    }
+  }
   config.azure_resource_manager_endpoint = GetString(c, "azure_resource_manager_endpoint");
   config.azure_authority_host = GetString(c, "azure_authority_host");
   if (auto list = GetKnown(c, "acr_login_servers")) {
@@ -93,6 +99,8 @@ schema::Schema ProviderSchema() {
       Attribute{.name = "skip_verify", .type = cty::Type::Bool(), .description = "Skip TLS certificate verification (insecure; for test workspaces only)."},
   };
   AddContainerSettings(s);
+  s.block.attributes.push_back(Attribute{.name = "preflight", .type = S, .description = "Image preflight at plan for `dcs_cluster`, `dcs_instance_pool` and `dcs_air_image_registration` (a resource's own `preflight` wins): `error` (default) fails the plan when the registry proves an image cannot run — tag or digest missing, credentials that cannot pull, wrong platform, a CUDA toolkit the host driver cannot run; `warn` reports the same as warnings; `off` makes no registry call. A registry that cannot be reached or answers nonsense is always a warning. See the [image preflight guide](guides/image-preflight.md).", .validators = {fw::OneOf({"error", "warn", "off"})}});
+  s.block.attributes.push_back(Attribute{.name = "gpu_host_drivers", .type = cty::Type::Map(S), .description = "NVIDIA driver version on the hosts of GPU node types, by node type id (`\"*\"` = every GPU node type), e.g. `{ \"Standard_NC6s_v3\" = \"550.54.15\" }`: the image preflight checks the CUDA toolkit of an image (`CUDA_VERSION`, `NV_CUDA_*`, `NCCL_VERSION` in its config) against it with the compatibility matrix. Unset: the node image driver the matrix lists for the node type's cloud (`Standard_*` = Azure, `family.size` = AWS)."});
   return s;
 }
 

@@ -187,7 +187,7 @@ absl::StatusOr<std::optional<registry::Credentials>> ProviderClients::RegistryCr
 }
 
 absl::StatusOr<std::unique_ptr<registry::RegistryClient>> ProviderClients::Registry(
-    const std::string& host, const ExplicitCredentials& e) const {
+    const std::string& host, const ExplicitCredentials& e, const http::RetryPolicy* retry) const {
   auto creds = RegistryCredentials(host, e);
   if (!creds.ok()) return creds.status();
   registry::RegistryOptions o;
@@ -195,6 +195,7 @@ absl::StatusOr<std::unique_ptr<registry::RegistryClient>> ProviderClients::Regis
   o.transport = transport_;
   o.retry.total_deadline = std::chrono::minutes(2);
   o.retry.max_attempts = 5;
+  if (retry) o.retry = *retry;
   if (creds->has_value()) {
     o.auth.credentials = **creds;
   } else if (UsesAzureIdentity(host)) {

@@ -98,16 +98,22 @@ class ProviderClients : public framework::ProviderData {
   // A registry client for `host` with those credentials (anonymous when
   // none, the Azure identity for ACR). One per repository operation: it
   // caches the registry's bearer tokens for that host and credentials.
+  // `retry` overrides the default (2 minutes, 5 attempts), e.g. for
+  // plan-time lookups.
   absl::StatusOr<std::unique_ptr<registry::RegistryClient>> Registry(
-      const std::string& host, const ExplicitCredentials& explicit_creds) const;
+      const std::string& host, const ExplicitCredentials& explicit_creds,
+      const http::RetryPolicy* retry = nullptr) const;
 
   // X-Registry-Auth for a push to `host` from the same resolution.
   absl::StatusOr<docker::AuthConfig> PushAuth(const std::string& host,
                                               const ExplicitCredentials& explicit_creds) const;
 
- private:
+  // Whether registry `host` is signed in to with the provider's Azure
+  // identity when nothing else is configured (*.azurecr.io/.cn/.us, or
+  // listed in acr_login_servers).
   bool UsesAzureIdentity(const std::string& host) const;
 
+ private:
   const ProviderConfig config_;
   const std::string user_agent_;
   const std::shared_ptr<http::Transport> transport_;

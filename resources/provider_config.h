@@ -4,6 +4,7 @@
 #define DCS_RESOURCES_PROVIDER_CONFIG_H_
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,11 @@ struct ProviderConfig {
   // token -> ACR /oauth2/exchange) besides *.azurecr.io / .cn / .us hosts.
   std::vector<std::string> acr_login_servers;
   // --- end of Docker / registry / ARM settings
+
+  // Image preflight at plan (resources/image_preflight.h): "error" (default),
+  // "warn" or "off", and the NVIDIA host driver per GPU node type ("*" = any).
+  std::optional<std::string> preflight;
+  std::map<std::string, std::string> gpu_host_drivers;
 
   std::string terraform_version;
   std::string provider_version;  // for the User-Agent

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Configures and builds dcs into ${DCS_BUILD_DIR:-build} (inside the repo,
 # git-ignored). Extra arguments are ninja targets (default: everything).
-# DCS_BUILD_TYPE: Check (default; -O1, no debug info: the fastest build the
-# tests are happy with), RelWithDebInfo, Release or Debug.
+# DCS_BUILD_TYPE: Check (default; the compiler's defaults: -O0, no debug
+# info, assertions on: the fastest build the tests are happy with),
+# RelWithDebInfo, Release or Debug.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 build=${DCS_BUILD_DIR:-$repo/build}

@@ -36,6 +36,7 @@ struct Transfer {
   const Request* request;
   Response response;
   bool aborted_by_body = false;
+  bool too_large = false;
 };
 
 size_t OnWrite(char* data, size_t size, size_t count, void* user) {
@@ -47,6 +48,11 @@ size_t OnWrite(char* data, size_t size, size_t count, void* user) {
       return 0;
     }
   } else {
+    const size_t cap = t->request->max_body_bytes;
+    if (cap != 0 && t->response.body.size() + n > cap) {
+      t->too_large = true;
+      return 0;
+    }
     t->response.body.append(data, n);
   }
   return n;
@@ -174,7 +180,7 @@ class CurlTransport : public Transport {
   absl::StatusOr<Response> Send(const Request& request) override {
     CURL* curl = HandleForThisThread();
     if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
-    Transfer transfer{&request, {}, false};
+    Transfer transfer{&request, {}, false, false};
     char error[CURL_ERROR_SIZE] = {0};
     SetConnection(curl, request, user_agent_);
     SetBody(curl, request, &transfer);
@@ -200,6 +206,10 @@ class CurlTransport : public Transport {
     if (transfer.aborted_by_body) {
       return absl::CancelledError(absl::StrCat(request.method, " ", request.url,
                                                ": response body consumer aborted the transfer"));
+    }
+    if (transfer.too_large) {
+      return absl::OutOfRangeError(absl::StrCat(request.method, " ", request.url, ": response body larger than ",
+                                                request.max_body_bytes, " bytes (transfer stopped)"));
     }
     if (code != CURLE_OK) return MapCurlError(code, request, error);
     transfer.response.status = static_cast<int>(status);

@@ -43,6 +43,10 @@ struct Request {
   // When set, the transfer is aborted (Cancelled) once it becomes true;
   // checked about once a second even while no data flows (a long build step).
   const std::atomic<bool>* cancel = nullptr;
+  // When non-zero, a buffered response body longer than this aborts the
+  // transfer (OutOfRange) instead of being read to the end: a registry
+  // answering a config blob with gigabytes must not be downloaded.
+  size_t max_body_bytes = 0;
 };
 
 struct Response {
@@ -55,7 +59,8 @@ struct Response {
 
 // Sends one request, no retries. Errors: Unavailable (connection refused or
 // reset, DNS failure), DeadlineExceeded (timeout), InvalidArgument (bad URL),
-// Cancelled (on_body/read_body aborted). Any HTTP status is a Response.
+// Cancelled (on_body/read_body aborted), OutOfRange (body above
+// max_body_bytes). Any HTTP status is a Response.
 class Transport {
  public:
   virtual ~Transport() = default;

@@ -14,6 +14,8 @@ constexpr char kAccept[] =
     "application/vnd.oci.image.manifest.v1+json, "
     "application/vnd.docker.distribution.manifest.v2+json";
 constexpr int kMaxTagPages = 10000;
+// Registries refuse manifests above 4 MiB (the distribution spec's limit).
+constexpr size_t kMaxManifestBytes = 4 << 20;
 
 std::string Scope(const std::string& repository, const char* actions) {
   return absl::StrCat("repository:", repository, ":", actions);
@@ -113,8 +115,14 @@ absl::StatusOr<Manifest> RegistryClient::GetManifest(const std::string& repo,
                                                      const std::string& ref) const {
   http::Request req = NewRequest("GET", absl::StrCat(base_url_, "/v2/", repo, "/manifests/", ref));
   req.headers.emplace_back("Accept", kAccept);
-  DCS_ASSIGN_OR_RETURN(http::Response r, Do(req, Scope(repo, "pull")));
+  req.max_body_bytes = kMaxManifestBytes;
   const std::string what = absl::StrCat("GET manifest ", repo, ":", ref);
+  absl::StatusOr<http::Response> answer = Do(req, Scope(repo, "pull"));
+  if (answer.status().code() == absl::StatusCode::kOutOfRange) {
+    return absl::OutOfRangeError(absl::StrCat("registry ", options_.host, ": ", what, ": the answer is larger than ",
+                                              kMaxManifestBytes, " bytes, which no manifest is (download stopped)"));
+  }
+  DCS_ASSIGN_OR_RETURN(http::Response r, std::move(answer));
   if (r.status != 200) return Error(r, what);
   Manifest m;
   m.body = r.body;
@@ -181,11 +189,15 @@ absl::StatusOr<bool> RegistryClient::BlobExists(const std::string& repo,
 absl::StatusOr<std::string> RegistryClient::GetBlob(const std::string& repo,
                                                     const std::string& digest,
                                                     size_t max_bytes) const {
-  DCS_ASSIGN_OR_RETURN(
-      http::Response r,
-      Do(NewRequest("GET", absl::StrCat(base_url_, "/v2/", repo, "/blobs/", digest)),
-         Scope(repo, "pull")));
   const std::string what = absl::StrCat("GET blob ", repo, "@", digest);
+  http::Request req = NewRequest("GET", absl::StrCat(base_url_, "/v2/", repo, "/blobs/", digest));
+  req.max_body_bytes = max_bytes;  // stop reading a blob that is too big instead of buffering it
+  absl::StatusOr<http::Response> answer = Do(req, Scope(repo, "pull"));
+  if (answer.status().code() == absl::StatusCode::kOutOfRange) {
+    return absl::OutOfRangeError(absl::StrCat("registry ", options_.host, ": ", what, " is larger than ",
+                                              max_bytes, " bytes (download stopped)"));
+  }
+  DCS_ASSIGN_OR_RETURN(http::Response r, std::move(answer));
   if (r.status != 200) return Error(r, what);
   if (r.body.size() > max_bytes) {
     return absl::OutOfRangeError(absl::StrCat("registry ", options_.host, ": ", what, " is larger than ",

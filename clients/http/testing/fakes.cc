@@ -58,6 +58,9 @@ absl::StatusOr<Response> FakeTransport::Send(const Request& original) {
     used_[i] = true;
     if (!f.error.ok()) return f.error;
     Response response = f.response;
+    if (request.max_body_bytes != 0 && response.body.size() > request.max_body_bytes) {
+      return absl::OutOfRangeError("response body larger than max_body_bytes (transfer stopped)");
+    }
     if (request.on_body && !response.body.empty()) {
       if (!request.on_body(response.body)) return absl::CancelledError("on_body aborted the transfer");
       response.body.clear();

@@ -214,8 +214,10 @@ TEST_F(ClusterResourceTest, UpdateRefusedIsAnError) {
   Expect("GET", kGetPath, "", 200, GetAnswer("RUNNING"));
   Expect("POST", "/api/2.1/clusters/edit", "", 400,
          R"({"error_code": "INVALID_PARAMETER_VALUE", "message": "num_workers must be non-negative"})");
+  // An update changes something (one that changes only `preflight` never calls the API).
+  const cty::Value planned = With(state, {{"num_workers", cty::Value::Int(2)}});
   fw::ApplyResponse resp;
-  resource_->Update({ctx_, Value(kConfig), state, state, ""}, resp);
+  resource_->Update({ctx_, Value(kConfig), planned, state, ""}, resp);
   ASSERT_TRUE(resp.diagnostics.HasError());
   EXPECT_NE(resp.diagnostics.items()[0].summary.find("Cannot update cluster c-1"), std::string::npos);
   EXPECT_NE(resp.diagnostics.items()[0].detail.find("must be non-negative"), std::string::npos);
@@ -224,8 +226,9 @@ TEST_F(ClusterResourceTest, UpdateRefusedIsAnError) {
 TEST_F(ClusterResourceTest, UpdateOfAClusterThatCannotBeReadIsNotEdited) {
   const cty::Value state = Created();
   Expect("GET", kGetPath, "", 403, R"({"error_code": "PERMISSION_DENIED", "message": "no access to cluster"})");
+  const cty::Value planned = With(state, {{"num_workers", cty::Value::Int(2)}});
   fw::ApplyResponse resp;
-  resource_->Update({ctx_, Value(kConfig), state, state, ""}, resp);
+  resource_->Update({ctx_, Value(kConfig), planned, state, ""}, resp);
   ASSERT_TRUE(resp.diagnostics.HasError());
   EXPECT_NE(resp.diagnostics.items()[0].summary.find("Cluster c-1 is not editable"), std::string::npos);
 }
