@@ -54,8 +54,53 @@ common_asan="detect_leaks=1:abort_on_error=1"
 common_ubsan="print_stacktrace=1:halt_on_error=1"
 status=0
 
+# What the acceptance modules need: the sanitized provider, the normal
+# emulator, the cached OpenTofu.
+export DCS_PROVIDER_BIN="$build/bin/terraform-provider-dcs"
+export DCS_EMULATOR_BIN="$emulator"
+export DCS_VERSION
+DCS_VERSION=$(head -n1 "$repo/VERSION")
+export PYTHONDONTWRITEBYTECODE=1
+client_cache=${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}
+tofu_version=$(grep -oE 'github.com/opentofu/opentofu v[^ ]+' "$repo/tests/tools/opentofu/go.mod" | head -n1 | sed 's/.* v//')
+export TF_ACC_CLIENT=${TF_ACC_CLIENT:-$client_cache/tofu-$tofu_version/tofu}
+
+# One acceptance module; the provider's reports go to the module's own log
+# directory (the client swallows the provider's stderr), which the harness
+# reads after every test.
+run_module() {
+  local m=$1 dir="$logs/$1" t0
+  mkdir -p "$dir"
+  t0=$(date +%s)
+  if (cd "$repo/tests/acceptance" &&
+      ASAN_OPTIONS="$common_asan:log_path=$dir/asan" UBSAN_OPTIONS="$common_ubsan:log_path=$dir/ubsan" \
+      DCS_SANITIZER_LOG_DIR="$dir" python3 -m unittest "$m" >"$build/$m.log" 2>&1); then
+    echo "sanitize: ok   $m ($(( $(date +%s) - t0 )) s)" >&2
+  else
+    echo "sanitize: FAIL $m ($(( $(date +%s) - t0 )) s)" >&2
+    cat "$build/$m.log" >&2
+    return 1
+  fi
+}
+
+# The modules that use dockerd run one after the other in the background
+# while the unit tests and then the other modules run in the foreground:
+# most of an acceptance test is waiting (for the emulator's clusters, for
+# dockerd), so two streams halve the lane's test time on two cores.
+docker_modules=()
+other_modules=()
+for m in $modules; do
+  if grep -q ContainerEnv "$repo/tests/acceptance/$m.py"; then docker_modules+=("$m"); else other_modules+=("$m"); fi
+done
+(
+  s=0
+  for m in "${docker_modules[@]}"; do run_module "$m" || s=1; done
+  exit $s
+) &
+docker_stream=$!
+
 # Unit tests and fuzz replays: one process per binary (not per test case, as
-# ctest would start them: ASan's start-up is paid ~40 times, not ~900), two
+# ctest would start them: ASan's start-up is paid ~25 times, not ~900), two
 # at a time; a report goes to the binary's own output, shown when it fails.
 unit_log="$build/unit-logs"
 rm -rf "$unit_log"
@@ -72,7 +117,6 @@ run_unit() {  # name command...
   fi
 }
 pids=()
-names=()
 for t in $targets; do
   name=$(basename "$t")
   case $name in
@@ -81,7 +125,6 @@ for t in $targets; do
   esac
   (cd "$build/tests" && run_unit "$name" "${cmd[@]}") &
   pids+=($!)
-  names+=("$name")
   if [ "${#pids[@]}" -ge "${DCS_TEST_JOBS:-2}" ]; then
     wait "${pids[0]}" || status=1
     pids=("${pids[@]:1}")
@@ -90,29 +133,8 @@ done
 for p in "${pids[@]}"; do wait "$p" || status=1; done
 echo "sanitize: unit tests and fuzz replays done at $(( $(date +%s) - started )) s" >&2
 
-# Acceptance modules with OpenTofu, one after the other (some share dockerd).
-export ASAN_OPTIONS="$common_asan:log_path=$logs/asan"
-export UBSAN_OPTIONS="$common_ubsan:log_path=$logs/ubsan"
-export DCS_SANITIZER_LOG_DIR="$logs"
-export DCS_PROVIDER_BIN="$build/bin/terraform-provider-dcs"
-export DCS_EMULATOR_BIN="$emulator"
-export DCS_VERSION
-DCS_VERSION=$(head -n1 "$repo/VERSION")
-export PYTHONDONTWRITEBYTECODE=1
-client_cache=${DCS_CLIENT_CACHE:-$HOME/.cache/dcs-clients}
-tofu_version=$(grep -oE 'github.com/opentofu/opentofu v[^ ]+' "$repo/tests/tools/opentofu/go.mod" | head -n1 | sed 's/.* v//')
-export TF_ACC_CLIENT=${TF_ACC_CLIENT:-$client_cache/tofu-$tofu_version/tofu}
-for m in $modules; do
-  t0=$(date +%s)
-  # Python and the clients are not instrumented; only our processes read these.
-  if (cd "$repo/tests/acceptance" && python3 -m unittest "$m" >"$build/$m.log" 2>&1); then
-    echo "sanitize: ok   $m ($(( $(date +%s) - t0 )) s)" >&2
-  else
-    echo "sanitize: FAIL $m ($(( $(date +%s) - t0 )) s)" >&2
-    cat "$build/$m.log" >&2
-    status=1
-  fi
-done
+for m in "${other_modules[@]}"; do run_module "$m" || status=1; done
+wait "$docker_stream" || status=1
 # Reports the harness did not see (written after a test ended).
 late=$(find "$logs" -type f ! -name '*.reported')
 if [ -n "$late" ]; then
