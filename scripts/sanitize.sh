@@ -13,9 +13,10 @@
 # instrumentation, like the Debian libraries it calls.
 #
 # The client swallows the provider's stderr, so the provider's reports go to
-# files (ASAN_OPTIONS/UBSAN_OPTIONS log_path) in a log directory that the
-# acceptance harness reads after every test: a report fails that test and is
-# printed in its failure. Reports left over at the end fail the lane.
+# files in a log directory (ASAN_OPTIONS log_path, and a copy of the
+# provider's stderr for UBSan) that the acceptance harness reads after every
+# test: a report fails that test and is printed in its failure. Reports left
+# over at the end fail the lane.
 #
 #   DCS_SANITIZE_MODULES  acceptance modules (default below)
 #   DCS_BUILD_DIR         the normal build (default <repo>/build)
@@ -56,7 +57,19 @@ status=0
 
 # What the acceptance modules need: the sanitized provider, the normal
 # emulator, the cached OpenTofu.
-export DCS_PROVIDER_BIN="$build/bin/terraform-provider-dcs"
+# GCC's UBSan runtime, loaded next to ASan's, writes its reports to stderr
+# whatever UBSAN_OPTIONS log_path says, and the client keeps a provider's
+# stderr only in its debug log: the tests run the provider through a wrapper
+# that copies its stderr to the log directory (the harness picks the report
+# out of it) and still passes it on to the client.
+wrapper_dir="$build/provider-wrapper"
+mkdir -p "$wrapper_dir"
+cat >"$wrapper_dir/terraform-provider-dcs" <<WRAPPER
+#!/usr/bin/env bash
+exec "$build/bin/terraform-provider-dcs" "\$@" 2> >(tee -a "\${DCS_SANITIZER_LOG_DIR:-/tmp}/stderr.\$\$" >&2)
+WRAPPER
+chmod +x "$wrapper_dir/terraform-provider-dcs"
+export DCS_PROVIDER_BIN="$wrapper_dir/terraform-provider-dcs"
 export DCS_EMULATOR_BIN="$emulator"
 export DCS_VERSION
 DCS_VERSION=$(head -n1 "$repo/VERSION")
@@ -136,7 +149,8 @@ echo "sanitize: unit tests and fuzz replays done at $(( $(date +%s) - started ))
 for m in "${other_modules[@]}"; do run_module "$m" || status=1; done
 wait "$docker_stream" || status=1
 # Reports the harness did not see (written after a test ended).
-late=$(find "$logs" -type f ! -name '*.reported')
+late=$(find "$logs" -type f ! -name '*.reported' -print0 |
+       xargs -0 -r grep -l -E 'runtime error:|ERROR: (Address|Leak|UndefinedBehavior)Sanitizer' || true)
 if [ -n "$late" ]; then
   echo "sanitize: reports from provider processes after their test ended:" >&2
   cat $late >&2
