@@ -57,6 +57,7 @@ status=0
 
 # What the acceptance modules need: the sanitized provider, the normal
 # emulator, the cached OpenTofu.
+#
 # GCC's UBSan runtime, loaded next to ASan's, writes its reports to stderr
 # whatever UBSAN_OPTIONS log_path says, and the client keeps a provider's
 # stderr only in its debug log: the tests run the provider through a wrapper
@@ -113,7 +114,7 @@ done
 docker_stream=$!
 
 # Unit tests and fuzz replays: one process per binary (not per test case, as
-# ctest would start them: ASan's start-up is paid ~25 times, not ~900), two
+# ctest would start them: ASan's start-up is paid 24 times, not ~450), two
 # at a time; a report goes to the binary's own output, shown when it fails.
 unit_log="$build/unit-logs"
 rm -rf "$unit_log"
