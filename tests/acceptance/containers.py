@@ -9,7 +9,8 @@ and records the request lines, so a test can prove that no build reached the
 engine. `Registry` talks to a registry over HTTP (manifest HEAD, tags,
 synthetic pushes with a chosen creation time). `TlsDockerd` is a second
 engine on tcp://127.0.0.1 with --tlsverify and openssl-made certificates (the
-remote build host path). Standard library and openssl only."""
+remote build host path). `ThrottledTcpProxy` slows the bytes a client sends
+to a registry (a push that takes seconds). Standard library and openssl only."""
 
 import base64
 import hashlib
@@ -245,6 +246,78 @@ class DockerProxy:
             if not record:  # the second pump of a pair closes both ends
                 src.close()
                 dst.close()
+
+
+class ThrottledTcpProxy:
+    """A loopback TCP proxy in front of a registry (`host` = "127.0.0.1:port",
+    which dockerd treats as an insecure registry like the one behind it) that
+    forwards what the client sends at `rate` bytes per second (None: as fast
+    as it comes), so that a push of a few megabytes takes seconds.
+    `uploaded` counts the bytes forwarded upstream; `wait_uploaded(n)` blocks
+    until n of them went through (a push is then under way)."""
+
+    CHUNK = 16384
+
+    def __init__(self, upstream, rate=None):
+        self.upstream = upstream
+        self.rate = rate
+        self.uploaded = 0
+        self._cond = threading.Condition()
+        self._server = socket.socket()
+        self._server.bind(("127.0.0.1", 0))
+        self._server.listen(32)
+        self.host = f"127.0.0.1:{self._server.getsockname()[1]}"
+        self._stopped = False
+        self._sockets = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def wait_uploaded(self, n, timeout=120):
+        with self._cond:
+            if not self._cond.wait_for(lambda: self.uploaded >= n, timeout):
+                raise AssertionError(f"only {self.uploaded} of {n} bytes were sent through {self.host}")
+
+    def stop(self):
+        self._stopped = True
+        for s in [self._server, *self._sockets]:
+            try:
+                s.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+            s.close()
+
+    def _accept(self):
+        host, port = self.upstream.rsplit(":", 1)
+        while not self._stopped:
+            try:
+                client, _ = self._server.accept()
+            except OSError:
+                return
+            upstream = socket.create_connection((host, int(port)))
+            self._sockets += [client, upstream]
+            threading.Thread(target=self._pump, args=(client, upstream, True), daemon=True).start()
+            threading.Thread(target=self._pump, args=(upstream, client, False), daemon=True).start()
+
+    def _pump(self, src, dst, outbound):
+        try:
+            while True:
+                data = src.recv(self.CHUNK)
+                if not data:
+                    break
+                if outbound and self.rate:
+                    time.sleep(len(data) / self.rate)
+                dst.sendall(data)
+                if outbound:
+                    with self._cond:
+                        self.uploaded += len(data)
+                        self._cond.notify_all()
+        except OSError:
+            pass
+        finally:
+            for s in (src, dst):
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
 
 
 class Registry:

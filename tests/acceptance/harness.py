@@ -340,6 +340,10 @@ class Workspace:
         return (version.group(1) if version else None), hashes
 
 
+# The first line of a sanitizer report in a provider's stderr.
+_SANITIZER_REPORT = re.compile(r"runtime error:|ERROR: (Address|Leak|UndefinedBehavior)Sanitizer")
+
+
 class AcceptanceTest(unittest.TestCase):
     """Base class: a fresh Workspace (self.ws) per test, removed afterwards.
     Set `install = ProviderInstall.DEV_OVERRIDES` in a subclass to use dev_overrides."""
@@ -355,9 +359,11 @@ class AcceptanceTest(unittest.TestCase):
             self._cleanups.insert(0, (self._check_sanitizer_logs, (), {}))
 
     def _check_sanitizer_logs(self):
-        """Fails the test with any ASan/UBSan report that the provider or the
-        emulator wrote (scripts/sanitize.sh routes them to files: the client
-        swallows the provider's stderr)."""
+        """Fails the test with any ASan/UBSan/LSan report that the provider
+        wrote (scripts/sanitize.sh routes them to files: the client swallows
+        the provider's stderr). `stderr.<pid>` files are copies of a provider's
+        whole stderr (GCC's UBSan runtime ignores log_path next to ASan's), so
+        only the part from the first report line on counts."""
         logs = os.environ["DCS_SANITIZER_LOG_DIR"]
         reports = []
         for name in sorted(os.listdir(logs)):
@@ -365,8 +371,15 @@ class AcceptanceTest(unittest.TestCase):
             if name.endswith(".reported") or not os.path.isfile(path):
                 continue
             with open(path, errors="replace") as f:
-                reports.append(f"--- {name}\n{f.read()}")
+                text = f.read()
             os.rename(path, path + ".reported")
+            if name.startswith("stderr."):
+                lines = text.splitlines()
+                hits = [i for i, line in enumerate(lines) if _SANITIZER_REPORT.search(line)]
+                if not hits:
+                    continue
+                text = "\n".join(lines[hits[0]:])
+            reports.append(f"--- {name}\n{text}")
         if reports:
             self.fail("sanitizer reports:\n" + "\n".join(reports))
 

@@ -15,6 +15,7 @@ import unittest
 
 from emulator import Emulator, provider_block
 from harness import AcceptanceTest
+from processes import kill_providers
 
 COUNT = 20
 START_MS = 4000
@@ -35,34 +36,6 @@ resource "dcs_cluster" "{label}" {{
   autotermination_minutes = 30
 }}
 """
-
-
-def descendants(pid):
-    """Process ids below `pid` (from /proc), children first."""
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat") as f:
-                fields = f.read().rsplit(")", 1)[1].split()
-            children.setdefault(int(fields[1]), []).append(int(entry))
-        except OSError:
-            continue
-    out, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            out.append(child)
-            todo.append(child)
-    return out
-
-
-def cmdline(pid):
-    try:
-        with open(f"/proc/{pid}/cmdline", "rb") as f:
-            return f.read().replace(b"\0", b" ").decode(errors="replace")
-    except OSError:
-        return ""
 
 
 class KillAndInterruptTest(AcceptanceTest):
@@ -136,10 +109,7 @@ class KillAndInterruptTest(AcceptanceTest):
         proc = self.start_apply()
         self.wait_for_creates(COUNT // 4)
         time.sleep(1)  # a few more creates in flight, most clusters still starting
-        providers = [p for p in descendants(proc.pid) if "terraform-provider-dcs" in cmdline(p)]
-        self.assertTrue(providers, "no provider process found under the client")
-        for pid in providers:
-            os.kill(pid, signal.SIGKILL)
+        self.assertTrue(kill_providers(proc.pid), "no provider process found under the client")
         out = self.finish(proc, within=60)
         self.assertNotEqual(proc.returncode, 0, out)
         before = len(self.emu.clusters())

@@ -175,7 +175,9 @@ TEST(ImageValidateTest, SecretsNeedOneSourceAndUniqueIds) {
   schema::Diagnostics dup;
   r->ValidateConfig({{}, config({secret("a", "x", std::nullopt), secret("a", "y", std::nullopt)})}, dup);
   EXPECT_NE(Errors(dup).find("Duplicate secret id"), std::string::npos) << Errors(dup);
-  const auto* block = ImageSchema().block.FindBlock("secret");
+  // Keep the schema alive: FindBlock returns a pointer into it.
+  const schema::Schema image_schema = ImageSchema();
+  const auto* block = image_schema.block.FindBlock("secret");
   EXPECT_TRUE(block->block->FindAttribute("value")->sensitive);
   EXPECT_TRUE(block->block->FindAttribute("value")->write_only);
 }
