@@ -132,7 +132,7 @@ absl::StatusOr<ImageRegistration> AiRuntimeImagesApi::Register(const std::string
   }
   // The service documents registration as idempotent (re-registering
   // reconciles), so throttled or unavailable answers are retried.
-  auto answer = client_.Call("POST", kImages, body, stop, true);
+  auto answer = client_.Call("POST", kImages, body, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseImageRegistration(*answer, "POST ai-compute-manager/images");
 }
@@ -140,7 +140,7 @@ absl::StatusOr<ImageRegistration> AiRuntimeImagesApi::Register(const std::string
 absl::StatusOr<std::optional<ImageRegistration>> AiRuntimeImagesApi::Get(const std::string& url,
                                                                           const std::atomic<bool>* stop) {
   auto answer = client_.Call("GET", absl::StrCat(kImages, ":get"), {{"docker_image_url", NormalizeImageUrl(url)}},
-                             stop, true);
+                             stop, Retry::kIdempotent);
   if (!answer.ok()) {
     if (IsNotRegistered(answer.status())) return std::optional<ImageRegistration>();
     return answer.status();
@@ -154,7 +154,7 @@ absl::StatusOr<std::vector<ImageRegistration>> AiRuntimeImagesApi::List(const st
   std::vector<ImageRegistration> all;
   nlohmann::json query = nlohmann::json::object();
   for (int page = 0; page < 10000; ++page) {
-    auto answer = client_.Call("GET", kImages, query, stop, true);
+    auto answer = client_.Call("GET", kImages, query, stop, Retry::kIdempotent);
     if (!answer.ok()) return answer.status();
     if (!answer->is_object()) return absl::InternalError("unexpected answer from GET ai-compute-manager/images: not an object");
     if (answer->contains("images")) {
@@ -177,7 +177,7 @@ absl::StatusOr<std::vector<ImageRegistration>> AiRuntimeImagesApi::List(const st
 
 std::optional<bool> AiRuntimeImagesApi::CheckImageAccess(const std::string& url, const std::atomic<bool>* stop) {
   auto answer = client_.Call("GET", absl::StrCat(kImages, ":checkImageAccess"),
-                             {{"docker_image_url", NormalizeImageUrl(url)}}, stop, true);
+                             {{"docker_image_url", NormalizeImageUrl(url)}}, stop, Retry::kIdempotent);
   if (!answer.ok() || !answer->is_object()) return std::nullopt;
   auto it = answer->find("publicly_accessible");
   if (it == answer->end() || !it->is_boolean()) return std::nullopt;
@@ -186,7 +186,7 @@ std::optional<bool> AiRuntimeImagesApi::CheckImageAccess(const std::string& url,
 
 absl::Status AiRuntimeImagesApi::Delete(const std::string& url, const std::atomic<bool>* stop) {
   return client_
-      .Call("DELETE", absl::StrCat(kImages, ":delete"), {{"docker_image_url", NormalizeImageUrl(url)}}, stop, true)
+      .Call("DELETE", absl::StrCat(kImages, ":delete"), {{"docker_image_url", NormalizeImageUrl(url)}}, stop, Retry::kIdempotent)
       .status();
 }
 

@@ -99,12 +99,12 @@ absl::StatusOr<nlohmann::json> Client::Interpret(const std::string& what, const 
 
 absl::StatusOr<nlohmann::json> Client::Call(std::string_view method, std::string_view path,
                                             const nlohmann::json& body_or_query, const std::atomic<bool>* stop,
-                                            bool idempotent) {
+                                            Retry retry) {
   const std::string what = absl::StrCat(std::string(method), " ", std::string(path));
   auto authorization = tokens_->Authorization(stop);
   if (!authorization.ok()) return authorization.status();
   http::Request req = BuildRequest(method, path, body_or_query, *std::move(authorization));
-  auto response = idempotent ? http_.Send(req, stop, RetryableAnswer) : http_.SendOnce(req, stop);
+  auto response = retry == Retry::kIdempotent ? http_.Send(req, stop, RetryableAnswer) : http_.SendOnce(req, stop);
   if (!response.ok()) {
     const absl::Status& st = response.status();
     if (st.code() == absl::StatusCode::kUnavailable) {

@@ -23,6 +23,9 @@ namespace dcs::databricks {
 
 class ClusterStateBoard;  // cluster_waiter.h
 
+// Whether a call may be repeated after a lost answer.
+enum class Retry { kIdempotent, kOnce };
+
 class Client {
  public:
   // `user_agent` is sent as the User-Agent header of every call (the
@@ -38,14 +41,16 @@ class Client {
   // `body_or_query` (an object, or null) becomes the query string — arrays as
   // repeated keys; otherwise it is the JSON body (null: no body). Retries
   // 429, 503, TEMPORARILY_UNAVAILABLE / REQUEST_LIMIT_EXCEEDED answers and
-  // connection errors only when `idempotent`, within retry_timeout_seconds.
+  // connection errors only for a Retry::kIdempotent call, within
+  // retry_timeout_seconds; a Retry::kOnce call (a create without a token)
+  // is sent once.
   // Returns the parsed answer ({} for an empty body). Errors: the mapped
   // Databricks error (see MapError), Unavailable "cannot reach <host>…" when
   // the host is unreachable, Internal for a non-JSON answer, Cancelled on
   // `*stop`, or the token source's error.
   absl::StatusOr<nlohmann::json> Call(std::string_view method, std::string_view path,
                                       const nlohmann::json& body_or_query, const std::atomic<bool>* stop,
-                                      bool idempotent);
+                                      Retry retry);
 
   const ResolvedConfig& config() const { return config_; }
   http::Clock& clock() { return *clock_; }

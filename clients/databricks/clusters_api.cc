@@ -33,8 +33,9 @@ void FromJson(const nlohmann::json& j, ClusterInfo& info) {
 
 absl::StatusOr<std::string> ClustersApi::Create(const nlohmann::json& spec, const std::atomic<bool>* stop) {
   auto token = spec.find("idempotency_token");
-  const bool idempotent = token != spec.end() && token->is_string() && !token->get<std::string>().empty();
-  auto answer = client_.Call("POST", std::string(kPrefix) + "create", spec, stop, idempotent);
+  const bool has_token = token != spec.end() && token->is_string() && !token->get<std::string>().empty();
+  auto answer = client_.Call("POST", std::string(kPrefix) + "create", spec, stop,
+                             has_token ? Retry::kIdempotent : Retry::kOnce);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<std::string>(*answer, "clusters/create", [](const nlohmann::json& j) {
     return j.at("cluster_id").get<std::string>();
@@ -45,11 +46,11 @@ absl::Status ClustersApi::Edit(const std::string& cluster_id, const nlohmann::js
                                const std::atomic<bool>* stop) {
   nlohmann::json body = spec.is_object() ? spec : nlohmann::json::object();
   body["cluster_id"] = cluster_id;
-  return client_.Call("POST", std::string(kPrefix) + "edit", body, stop, /*idempotent=*/true).status();
+  return client_.Call("POST", std::string(kPrefix) + "edit", body, stop, Retry::kIdempotent).status();
 }
 
 absl::StatusOr<ClusterInfo> ClustersApi::Get(const std::string& cluster_id, const std::atomic<bool>* stop) {
-  auto answer = client_.Call("GET", std::string(kPrefix) + "get", {{"cluster_id", cluster_id}}, stop, true);
+  auto answer = client_.Call("GET", std::string(kPrefix) + "get", {{"cluster_id", cluster_id}}, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<ClusterInfo>(*answer, "clusters/get", [](const nlohmann::json& j) {
     ClusterInfo info;
@@ -62,7 +63,7 @@ absl::StatusOr<std::vector<ClusterInfo>> ClustersApi::List(const std::atomic<boo
   std::vector<ClusterInfo> all;
   nlohmann::json query = {{"page_size", 100}};
   for (int page = 0; page < 10000; ++page) {
-    auto answer = client_.Call("GET", std::string(kPrefix) + "list", query, stop, true);
+    auto answer = client_.Call("GET", std::string(kPrefix) + "list", query, stop, Retry::kIdempotent);
     if (!answer.ok()) return answer.status();
     auto token = ParseAnswer<std::string>(*answer, "clusters/list", [&](const nlohmann::json& j) {
       std::vector<ClusterInfo> clusters;
@@ -78,7 +79,7 @@ absl::StatusOr<std::vector<ClusterInfo>> ClustersApi::List(const std::atomic<boo
 }
 
 absl::Status ClustersApi::Post(const char* path, const std::string& cluster_id, const std::atomic<bool>* stop) {
-  return client_.Call("POST", std::string(kPrefix) + path, {{"cluster_id", cluster_id}}, stop, true).status();
+  return client_.Call("POST", std::string(kPrefix) + path, {{"cluster_id", cluster_id}}, stop, Retry::kIdempotent).status();
 }
 
 absl::Status ClustersApi::Delete(const std::string& id, const std::atomic<bool>* stop) {

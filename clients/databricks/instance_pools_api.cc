@@ -9,7 +9,7 @@ constexpr char kPrefix[] = "/api/2.0/instance-pools/";
 }  // namespace
 
 absl::StatusOr<std::string> InstancePoolsApi::Create(const nlohmann::json& pool, const std::atomic<bool>* stop) {
-  auto answer = client_.Call("POST", std::string(kPrefix) + "create", pool, stop, false);
+  auto answer = client_.Call("POST", std::string(kPrefix) + "create", pool, stop, Retry::kOnce);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<std::string>(*answer, "instance-pools/create", [](const nlohmann::json& j) {
     return j.at("instance_pool_id").get<std::string>();
@@ -20,17 +20,17 @@ absl::Status InstancePoolsApi::Edit(const std::string& id, const nlohmann::json&
                                     const std::atomic<bool>* stop) {
   nlohmann::json body = pool.is_object() ? pool : nlohmann::json::object();
   body["instance_pool_id"] = id;
-  return client_.Call("POST", std::string(kPrefix) + "edit", body, stop, true).status();
+  return client_.Call("POST", std::string(kPrefix) + "edit", body, stop, Retry::kIdempotent).status();
 }
 
 absl::StatusOr<nlohmann::json> InstancePoolsApi::Get(const std::string& id, const std::atomic<bool>* stop) {
-  auto answer = client_.Call("GET", std::string(kPrefix) + "get", {{"instance_pool_id", id}}, stop, true);
+  auto answer = client_.Call("GET", std::string(kPrefix) + "get", {{"instance_pool_id", id}}, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<nlohmann::json>(*answer, "instance-pools/get", [](const nlohmann::json& j) { return j; });
 }
 
 absl::StatusOr<std::vector<nlohmann::json>> InstancePoolsApi::List(const std::atomic<bool>* stop) {
-  auto answer = client_.Call("GET", std::string(kPrefix) + "list", nullptr, stop, true);
+  auto answer = client_.Call("GET", std::string(kPrefix) + "list", nullptr, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<std::vector<nlohmann::json>>(*answer, "instance-pools/list", [](const nlohmann::json& j) {
     std::vector<nlohmann::json> pools;
@@ -47,7 +47,7 @@ absl::StatusOr<std::vector<nlohmann::json>> InstancePoolsApi::List(const std::at
 }
 
 absl::Status InstancePoolsApi::Delete(const std::string& id, const std::atomic<bool>* stop) {
-  return client_.Call("POST", std::string(kPrefix) + "delete", {{"instance_pool_id", id}}, stop, true).status();
+  return client_.Call("POST", std::string(kPrefix) + "delete", {{"instance_pool_id", id}}, stop, Retry::kIdempotent).status();
 }
 
 std::vector<std::string> PreloadedImageUrls(const nlohmann::json& pool) {

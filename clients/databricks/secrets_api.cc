@@ -9,11 +9,11 @@ absl::Status SecretsApi::CreateScope(const std::string& scope,
                                      const std::atomic<bool>* stop) {
   nlohmann::json body = {{"scope", scope}};
   Put(body, "initial_manage_principal", initial_manage_principal);
-  return client_.Call("POST", "/api/2.0/secrets/scopes/create", body, stop, false).status();
+  return client_.Call("POST", "/api/2.0/secrets/scopes/create", body, stop, Retry::kOnce).status();
 }
 
 absl::StatusOr<std::vector<SecretScope>> SecretsApi::ListScopes(const std::atomic<bool>* stop) {
-  auto answer = client_.Call("GET", "/api/2.0/secrets/scopes/list", nullptr, stop, true);
+  auto answer = client_.Call("GET", "/api/2.0/secrets/scopes/list", nullptr, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<std::vector<SecretScope>>(*answer, "secrets/scopes/list", [](const nlohmann::json& j) {
     std::vector<SecretScope> out;
@@ -25,18 +25,18 @@ absl::StatusOr<std::vector<SecretScope>> SecretsApi::ListScopes(const std::atomi
 }
 
 absl::Status SecretsApi::DeleteScope(const std::string& scope, const std::atomic<bool>* stop) {
-  return client_.Call("POST", "/api/2.0/secrets/scopes/delete", {{"scope", scope}}, stop, true).status();
+  return client_.Call("POST", "/api/2.0/secrets/scopes/delete", {{"scope", scope}}, stop, Retry::kIdempotent).status();
 }
 
 absl::Status SecretsApi::PutSecret(const std::string& scope, const std::string& key,
                                    const std::string& string_value, const std::atomic<bool>* stop) {
   nlohmann::json body = {{"scope", scope}, {"key", key}, {"string_value", string_value}};
-  return client_.Call("POST", "/api/2.0/secrets/put", body, stop, true).status();
+  return client_.Call("POST", "/api/2.0/secrets/put", body, stop, Retry::kIdempotent).status();
 }
 
 absl::StatusOr<std::vector<SecretMetadata>> SecretsApi::ListSecrets(const std::string& scope,
                                                                     const std::atomic<bool>* stop) {
-  auto answer = client_.Call("GET", "/api/2.0/secrets/list", {{"scope", scope}}, stop, true);
+  auto answer = client_.Call("GET", "/api/2.0/secrets/list", {{"scope", scope}}, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<std::vector<SecretMetadata>>(*answer, "secrets/list", [](const nlohmann::json& j) {
     std::vector<SecretMetadata> out;
@@ -49,7 +49,7 @@ absl::StatusOr<std::vector<SecretMetadata>> SecretsApi::ListSecrets(const std::s
 
 absl::Status SecretsApi::DeleteSecret(const std::string& scope, const std::string& key,
                                       const std::atomic<bool>* stop) {
-  return client_.Call("POST", "/api/2.0/secrets/delete", {{"scope", scope}, {"key", key}}, stop, true).status();
+  return client_.Call("POST", "/api/2.0/secrets/delete", {{"scope", scope}, {"key", key}}, stop, Retry::kIdempotent).status();
 }
 
 }  // namespace dcs::databricks

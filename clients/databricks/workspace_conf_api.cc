@@ -7,7 +7,7 @@ namespace dcs::databricks {
 absl::StatusOr<StringMap> WorkspaceConfApi::Get(const std::vector<std::string>& keys,
                                                 const std::atomic<bool>* stop) {
   if (keys.empty()) return absl::InvalidArgumentError("workspace-conf: no keys requested");
-  auto answer = client_.Call("GET", "/api/2.0/workspace-conf", {{"keys", absl::StrJoin(keys, ",")}}, stop, true);
+  auto answer = client_.Call("GET", "/api/2.0/workspace-conf", {{"keys", absl::StrJoin(keys, ",")}}, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
   return ParseAnswer<StringMap>(*answer, "workspace-conf", [](const nlohmann::json& j) {
     StringMap out;
@@ -23,7 +23,7 @@ absl::StatusOr<StringMap> WorkspaceConfApi::Get(const std::vector<std::string>& 
 }
 
 absl::Status WorkspaceConfApi::Set(const StringMap& values, const std::atomic<bool>* stop) {
-  return client_.Call("PATCH", "/api/2.0/workspace-conf", nlohmann::json(values), stop, true).status();
+  return client_.Call("PATCH", "/api/2.0/workspace-conf", nlohmann::json(values), stop, Retry::kIdempotent).status();
 }
 
 }  // namespace dcs::databricks

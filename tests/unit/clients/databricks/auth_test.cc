@@ -105,7 +105,7 @@ TEST(AuthTest, ClientUsesTheTokenSource) {
   ClientFixture f(M2MConfig());
   f.Expect("POST", "/oidc/v1/token", "", 200, R"({"access_token":"tok-a","expires_in":3600})");
   f.Expect("GET", "/api/2.0/secrets/scopes/list", "", 200, R"({"scopes":[]})");
-  ASSERT_TRUE(f.client.Call("GET", "/api/2.0/secrets/scopes/list", nullptr, nullptr, true).ok());
+  ASSERT_TRUE(f.client.Call("GET", "/api/2.0/secrets/scopes/list", nullptr, nullptr, Retry::kIdempotent).ok());
   EXPECT_EQ(http::Response{.headers = f.fake->requests()[1].headers}.Header("Authorization"), "Bearer tok-a");
 }
 

@@ -15,7 +15,7 @@ TEST(ClientTest, AddsAuthorizationUserAgentAndQuery) {
   ClientFixture f;
   f.Expect("GET", "/api/2.0/x?a=1&b=two%20words&c=p&c=q&keys=k1,k2", "", 200, R"({"ok":true})");
   auto r = f.client.Call("GET", "/api/2.0/x",
-                         {{"a", 1}, {"b", "two words"}, {"c", {"p", "q"}}, {"keys", "k1,k2"}}, nullptr, true);
+                         {{"a", 1}, {"b", "two words"}, {"c", {"p", "q"}}, {"keys", "k1,k2"}}, nullptr, Retry::kIdempotent);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ((*r)["ok"], true);
   const auto req = f.fake->requests().at(0);
@@ -45,7 +45,7 @@ TEST(ClientTest, ClientWithAChosenTokenSourceCanWaitForClusters) {
 TEST(ClientTest, PostSendsJsonAndEmptyAnswerIsEmptyObject) {
   ClientFixture f;
   f.Expect("POST", "/api/2.0/y", R"({"a":"b"})", 200, "");
-  auto r = f.client.Call("POST", "/api/2.0/y", {{"a", "b"}}, nullptr, false);
+  auto r = f.client.Call("POST", "/api/2.0/y", {{"a", "b"}}, nullptr, Retry::kOnce);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(*r, nlohmann::json::object());
   EXPECT_EQ(http::Response{.headers = f.fake->requests()[0].headers}.Header("Content-Type"), "application/json");
@@ -59,7 +59,7 @@ TEST(ClientTest, RetriesIdempotentCallsOn429503AndTransientCodes) {
   f.Expect("GET", "/g", "", 400, R"({"error_code":"TEMPORARILY_UNAVAILABLE","message":"later"})");
   f.ExpectError("GET", "/g", absl::UnavailableError("Connection reset by peer"));
   f.Expect("GET", "/g", "", 200, R"({"x":1})");
-  auto r = f.client.Call("GET", "/g", nullptr, nullptr, true);
+  auto r = f.client.Call("GET", "/g", nullptr, nullptr, Retry::kIdempotent);
   ASSERT_TRUE(r.ok()) << r.status();
   EXPECT_EQ(f.fake->requests().size(), 5u);
   EXPECT_EQ(f.clock->sleeps().at(0), std::chrono::seconds(2));
@@ -68,12 +68,12 @@ TEST(ClientTest, RetriesIdempotentCallsOn429503AndTransientCodes) {
 TEST(ClientTest, DoesNotRetryNonIdempotentCalls) {
   ClientFixture f;
   f.Expect("POST", "/p", "", 503, R"({"error_code":"TEMPORARILY_UNAVAILABLE","message":"busy"})");
-  auto r = f.client.Call("POST", "/p", {{"a", 1}}, nullptr, false);
+  auto r = f.client.Call("POST", "/p", {{"a", 1}}, nullptr, Retry::kOnce);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_EQ(f.fake->requests().size(), 1u);
   ClientFixture g;
   g.ExpectError("POST", "/p", absl::UnavailableError("Connection reset by peer"));
-  EXPECT_EQ(g.client.Call("POST", "/p", {{"a", 1}}, nullptr, false).status().code(),
+  EXPECT_EQ(g.client.Call("POST", "/p", {{"a", 1}}, nullptr, Retry::kOnce).status().code(),
             absl::StatusCode::kUnavailable);
   EXPECT_EQ(g.fake->requests().size(), 1u);
 }
@@ -83,7 +83,7 @@ TEST(ClientTest, RetriesStopAtRetryTimeout) {
   config.retry_timeout_seconds = 5;
   ClientFixture f(config);
   for (int i = 0; i < 10; ++i) f.Expect("GET", "/g", "", 429, R"({"error_code":"REQUEST_LIMIT_EXCEEDED","message":"quota"})", {{"Retry-After", "2"}});
-  auto r = f.client.Call("GET", "/g", nullptr, nullptr, true);
+  auto r = f.client.Call("GET", "/g", nullptr, nullptr, Retry::kIdempotent);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kResourceExhausted);
   EXPECT_THAT(r.status().message(), HasSubstr("REQUEST_LIMIT_EXCEEDED: quota (HTTP 429, GET /g)"));
   EXPECT_EQ(f.fake->requests().size(), 3u);  // t=0, 2, 4; t=6 is past 5 s
@@ -126,7 +126,7 @@ TEST(ClientTest, MapsErrorBodies) {
 TEST(ClientTest, NonJsonSuccessIsAClearError) {
   ClientFixture f;
   f.Expect("GET", "/api/2.1/clusters/get", "", 200, R"({"cluster_id": "abc", "sta)");
-  auto r = f.client.Call("GET", "/api/2.1/clusters/get", nullptr, nullptr, true);
+  auto r = f.client.Call("GET", "/api/2.1/clusters/get", nullptr, nullptr, Retry::kIdempotent);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kInternal);
   EXPECT_THAT(r.status().message(), HasSubstr("GET /api/2.1/clusters/get"));
   EXPECT_THAT(r.status().message(), HasSubstr(R"({"cluster_id": "abc", "sta)"));
@@ -155,7 +155,7 @@ TEST(ClientTest, TruncatedErrorBodiesStayValidUtf8) {
   // The same body as a 200 answer that is not JSON (FirstBytes, 120 bytes).
   ClientFixture f;
   f.Expect("GET", "/api/2.1/clusters/get", "", 200, body);
-  auto r = f.client.Call("GET", "/api/2.1/clusters/get", nullptr, nullptr, true);
+  auto r = f.client.Call("GET", "/api/2.1/clusters/get", nullptr, nullptr, Retry::kIdempotent);
   ASSERT_FALSE(r.ok());
   EXPECT_TRUE(ValidUtf8(r.status().message())) << r.status();
   // Bytes that were never UTF-8 (Latin-1) are replaced, not passed on.
@@ -167,7 +167,7 @@ TEST(ClientTest, UnreachableHostNamesTheHost) {
   config.retry_timeout_seconds = 0;
   ClientFixture f(config);
   f.ExpectError("GET", "/g", absl::UnavailableError("Could not resolve host: ws.example.com"));
-  auto r = f.client.Call("GET", "/g", nullptr, nullptr, true);
+  auto r = f.client.Call("GET", "/g", nullptr, nullptr, Retry::kIdempotent);
   EXPECT_EQ(r.status().code(), absl::StatusCode::kUnavailable);
   EXPECT_THAT(r.status().message(), HasSubstr("cannot reach https://ws.example.com: check host / DATABRICKS_HOST"));
 }
@@ -175,7 +175,7 @@ TEST(ClientTest, UnreachableHostNamesTheHost) {
 TEST(ClientTest, StopFlagCancels) {
   ClientFixture f;
   std::atomic<bool> stop{true};
-  EXPECT_EQ(f.client.Call("GET", "/g", nullptr, &stop, true).status().code(), absl::StatusCode::kCancelled);
+  EXPECT_EQ(f.client.Call("GET", "/g", nullptr, &stop, Retry::kIdempotent).status().code(), absl::StatusCode::kCancelled);
   EXPECT_TRUE(f.fake->requests().empty());
 }
 
