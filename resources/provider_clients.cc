@@ -7,6 +7,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
+#include "base/status_macros.h"
 #include "clients/databricks/auth.h"
 #include "clients/databricks/config.h"
 #include "clients/docker/endpoint.h"
@@ -74,47 +75,39 @@ ProviderClients::ProviderClients(ProviderConfig config, Injected injected)
   if (injected.azure) std::call_once(azure_once_, [&] { azure_ = injected.azure; });
 }
 
+absl::StatusOr<databricks::ResolvedConfig> ProviderClients::Resolve(databricks::HostRequirement host) const {
+  return databricks::ResolveConfig(ChainConfigOf(config_), databricks::ProcessGetenv(), Env("HOME"), host);
+}
+
+absl::StatusOr<std::shared_ptr<databricks::Client>> ProviderClients::BuildWorkspace() const {
+  DCS_ASSIGN_OR_RETURN(databricks::ResolvedConfig resolved, Resolve(databricks::HostRequirement::kRequired));
+  DCS_ASSIGN_OR_RETURN(auto tokens,
+                       databricks::SelectTokenSource(resolved, {.transport = transport_, .clock = clock_}));
+  log::Info("Databricks authentication", {{"auth_type", tokens->method()}});
+  return std::make_shared<databricks::Client>(std::move(resolved), std::move(tokens), transport_, clock_,
+                                              user_agent_);
+}
+
+absl::StatusOr<std::shared_ptr<azure::TokenCredential>> ProviderClients::BuildAzure() const {
+  DCS_ASSIGN_OR_RETURN(databricks::ResolvedConfig resolved, Resolve(databricks::HostRequirement::kOptional));
+  DCS_ASSIGN_OR_RETURN(auto credential,
+                       databricks::SelectAzureCredential(resolved, {.transport = transport_, .clock = clock_}));
+  log::Info("Azure authentication", {{"auth_type", credential->method()}});
+  return std::shared_ptr<azure::TokenCredential>(std::move(credential));
+}
+
 absl::StatusOr<std::shared_ptr<databricks::Client>> ProviderClients::Workspace() const {
-  std::call_once(workspace_once_, [this] {
-    auto resolved = databricks::ResolveConfig(ChainConfigOf(config_), databricks::ProcessGetenv(), Env("HOME"));
-    if (!resolved.ok()) {
-      workspace_ = resolved.status();
-      return;
-    }
-    auto tokens = databricks::SelectTokenSource(*resolved, {.transport = transport_, .clock = clock_});
-    if (!tokens.ok()) {
-      workspace_ = tokens.status();
-      return;
-    }
-    log::Info("Databricks authentication", {{"auth_type", (*tokens)->method()}});
-    workspace_ = std::make_shared<databricks::Client>(*std::move(resolved), *std::move(tokens), transport_, clock_,
-                                                      user_agent_);
-  });
+  std::call_once(workspace_once_, [this] { workspace_ = BuildWorkspace(); });
   return workspace_;
 }
 
 bool ProviderClients::WorkspaceConfigured() const {
-  auto resolved = databricks::ResolveConfig(ChainConfigOf(config_), databricks::ProcessGetenv(), Env("HOME"),
-                                            databricks::HostRequirement::kOptional);
+  auto resolved = Resolve(databricks::HostRequirement::kOptional);
   return !resolved.ok() || !resolved->host.empty();
 }
 
 absl::StatusOr<std::shared_ptr<azure::TokenCredential>> ProviderClients::Azure() const {
-  std::call_once(azure_once_, [this] {
-    auto resolved = databricks::ResolveConfig(ChainConfigOf(config_), databricks::ProcessGetenv(), Env("HOME"),
-                                              databricks::HostRequirement::kOptional);
-    if (!resolved.ok()) {
-      azure_ = resolved.status();
-      return;
-    }
-    auto credential = databricks::SelectAzureCredential(*resolved, {.transport = transport_, .clock = clock_});
-    if (!credential.ok()) {
-      azure_ = credential.status();
-      return;
-    }
-    log::Info("Azure authentication", {{"auth_type", (*credential)->method()}});
-    azure_ = std::shared_ptr<azure::TokenCredential>(*std::move(credential));
-  });
+  std::call_once(azure_once_, [this] { azure_ = BuildAzure(); });
   return azure_;
 }
 

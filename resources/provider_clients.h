@@ -28,6 +28,7 @@
 #include "clients/azure/azure.h"
 #include "clients/azure/identity.h"
 #include "clients/databricks/client.h"
+#include "clients/databricks/config.h"
 #include "clients/docker/buildkitd_client.h"
 #include "clients/docker/docker_client.h"
 #include "clients/http/http.h"
@@ -114,6 +115,10 @@ class ProviderClients : public framework::ProviderData {
   bool UsesAzureIdentity(const std::string& host) const;
 
  private:
+  absl::StatusOr<databricks::ResolvedConfig> Resolve(databricks::HostRequirement host) const;
+  absl::StatusOr<std::shared_ptr<databricks::Client>> BuildWorkspace() const;
+  absl::StatusOr<std::shared_ptr<azure::TokenCredential>> BuildAzure() const;
+
   const ProviderConfig config_;
   const std::string user_agent_;
   const std::shared_ptr<http::Transport> transport_;
