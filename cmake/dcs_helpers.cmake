@@ -2,15 +2,15 @@
 # symlinks to the top-level folders its layer may see, so an include across a
 # layer boundary fails to compile (tests/layering checks that it does):
 #   base       knows nothing of the others
-#   sdk        provider/ (the plugin SDK: Terraform, never Databricks) + base
+#   sdk        sdk/ (the plugin SDK: Terraform, never Databricks) + base
 #   clients    clients/ (APIs, never Terraform) + base
 #   resources  the dcs provider: resources/ + sdk + clients + base
 #   emulator   a separate program: emulator/ only
 # Tests, fuzz targets and benchmarks see the whole tree.
 set(DCS_LAYER_FOLDERS_base base)
-set(DCS_LAYER_FOLDERS_sdk base provider)
+set(DCS_LAYER_FOLDERS_sdk base sdk)
 set(DCS_LAYER_FOLDERS_clients base clients)
-set(DCS_LAYER_FOLDERS_resources base clients provider resources)
+set(DCS_LAYER_FOLDERS_resources base clients sdk resources)
 set(DCS_LAYER_FOLDERS_emulator emulator)
 set(DCS_LAYERS_DIR ${PROJECT_BINARY_DIR}/layers)
 foreach(layer base sdk clients resources emulator)

@@ -5,13 +5,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "clients/azure/azure.h"
-#include "provider/framework/plan_modifiers.h"
-#include "provider/framework/resource.h"
-#include "provider/framework/validators.h"
 #include "resources/api_errors.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
+#include "sdk/framework/plan_modifiers.h"
+#include "sdk/framework/resource.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

@@ -23,14 +23,14 @@
 #include "absl/time/time.h"
 #include "base/log.h"
 #include "clients/databricks/ai_runtime_images_api.h"
-#include "provider/framework/plan_modifiers.h"
-#include "provider/framework/validators.h"
 #include "resources/api_errors.h"
 #include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/timeouts.h"
 #include "resources/values.h"
+#include "sdk/framework/plan_modifiers.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

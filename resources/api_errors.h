@@ -7,8 +7,8 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "provider/cty/path.h"
-#include "provider/schema/diagnostics.h"
+#include "sdk/cty/path.h"
+#include "sdk/schema/diagnostics.h"
 
 namespace dcs::resources {
 

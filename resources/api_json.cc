@@ -4,7 +4,7 @@
 #include <vector>
 
 #include "base/log.h"
-#include "provider/framework/walk.h"
+#include "sdk/framework/walk.h"
 
 namespace dcs::resources {
 namespace {

@@ -11,8 +11,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "provider/cty/value.h"
-#include "provider/schema/schema.h"
+#include "sdk/cty/value.h"
+#include "sdk/schema/schema.h"
 
 namespace dcs::resources {
 

@@ -7,8 +7,8 @@
 #include <atomic>
 
 #include "clients/databricks/client.h"
-#include "provider/cty/value.h"
-#include "provider/schema/diagnostics.h"
+#include "sdk/cty/value.h"
+#include "sdk/schema/diagnostics.h"
 
 namespace dcs::resources {
 

@@ -9,7 +9,6 @@
 #include "base/log.h"
 #include "clients/databricks/cluster_waiter.h"
 #include "clients/databricks/clusters_api.h"
-#include "provider/framework/walk.h"
 #include "resources/api_errors.h"
 #include "resources/api_json.h"
 #include "resources/cluster_checks.h"
@@ -19,6 +18,7 @@
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
+#include "sdk/framework/walk.h"
 
 namespace dcs::resources {
 namespace {

@@ -2,10 +2,10 @@
 // (as in terraform-provider-databricks), provider-only settings last.
 #include "resources/cluster_schema.h"
 
-#include "provider/framework/plan_modifiers.h"
-#include "provider/framework/validators.h"
 #include "resources/compute_blocks.h"
 #include "resources/image_preflight.h"
+#include "sdk/framework/plan_modifiers.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 

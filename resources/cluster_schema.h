@@ -2,9 +2,9 @@
 #ifndef DCS_RESOURCES_CLUSTER_SCHEMA_H_
 #define DCS_RESOURCES_CLUSTER_SCHEMA_H_
 
-#include "provider/schema/schema.h"
 #include "resources/api_json.h"
 #include "resources/timeouts.h"
+#include "sdk/schema/schema.h"
 
 namespace dcs::resources {
 

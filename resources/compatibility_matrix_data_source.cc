@@ -2,12 +2,12 @@
 // host driver, PyTorch, NCCL, EFA, CXX11 ABI, Databricks runtime) as data, and
 // as a plan failure when the worst check reaches `fail_on`.
 #include "absl/strings/str_cat.h"
-#include "provider/framework/validators.h"
 #include "resources/compat/compat.h"
 #include "resources/compat_diagnostics.h"
 #include "resources/image_preflight.h"
 #include "resources/provider.h"
 #include "resources/values.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

@@ -4,7 +4,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
-#include "provider/framework/validators.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

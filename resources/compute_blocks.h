@@ -5,8 +5,8 @@
 
 #include <string>
 
-#include "provider/schema/schema.h"
 #include "resources/api_json.h"
+#include "sdk/schema/schema.h"
 
 namespace dcs::resources {
 

@@ -19,9 +19,9 @@
 #include "absl/status/statusor.h"
 #include "clients/databricks/client.h"
 #include "clients/registry/reference.h"
-#include "provider/framework/context.h"
-#include "provider/schema/diagnostics.h"
 #include "resources/image_retention.h"
+#include "sdk/framework/context.h"
+#include "sdk/schema/diagnostics.h"
 
 namespace dcs::resources {
 

@@ -7,9 +7,9 @@
 #include "clients/buildcontext/context_hash.h"
 #include "clients/docker/docker_client.h"
 #include "clients/registry/reference.h"
-#include "provider/framework/plan_modifiers.h"
-#include "provider/framework/validators.h"
 #include "resources/values.h"
+#include "sdk/framework/plan_modifiers.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

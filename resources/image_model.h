@@ -10,10 +10,10 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "provider/cty/value.h"
-#include "provider/schema/schema.h"
 #include "resources/image_retention.h"
 #include "resources/provider_clients.h"
+#include "sdk/cty/value.h"
+#include "sdk/schema/schema.h"
 
 namespace dcs::resources {
 

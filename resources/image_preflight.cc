@@ -12,12 +12,12 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "base/log.h"
-#include "provider/framework/validators.h"
 #include "resources/compat/compat.h"
 #include "resources/compat_diagnostics.h"
 #include "resources/compute_blocks.h"
 #include "resources/provider.h"
 #include "resources/values.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

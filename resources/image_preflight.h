@@ -32,10 +32,10 @@
 #include "clients/registry/image_inspect.h"
 #include "clients/registry/reference.h"
 #include "clients/registry/registry_client.h"
-#include "provider/framework/resource.h"
-#include "provider/schema/diagnostics.h"
-#include "provider/schema/schema.h"
 #include "resources/provider_clients.h"
+#include "sdk/framework/resource.h"
+#include "sdk/schema/diagnostics.h"
+#include "sdk/schema/schema.h"
 
 namespace dcs::resources {
 

@@ -15,12 +15,12 @@
 #include "clients/buildcontext/git_origin.h"
 #include "clients/docker/dockerfile_scan.h"
 #include "clients/registry/reference.h"
-#include "provider/framework/resource.h"
 #include "resources/api_errors.h"
 #include "resources/image_in_use.h"
 #include "resources/image_model.h"
 #include "resources/provider.h"
 #include "resources/values.h"
+#include "sdk/framework/resource.h"
 
 namespace dcs::resources {
 namespace {
@@ -33,8 +33,6 @@ using cty::Value;
 constexpr char kOciCreated[] = "org.opencontainers.image.created";
 constexpr char kOciRevision[] = "org.opencontainers.image.revision";
 constexpr char kOciSource[] = "org.opencontainers.image.source";
-
-Path AuthPath() { return Path::Root("registry_auth").Index(0).Attr("password"); }
 
 std::set<std::string> TagSet(const ImageModel& m) { return {m.tags.begin(), m.tags.end()}; }
 

@@ -5,9 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "base/log.h"
 #include "clients/databricks/instance_pools_api.h"
-#include "provider/framework/plan_modifiers.h"
-#include "provider/framework/validators.h"
-#include "provider/framework/walk.h"
 #include "resources/api_errors.h"
 #include "resources/api_json.h"
 #include "resources/compute_blocks.h"
@@ -15,6 +12,9 @@
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
+#include "sdk/framework/plan_modifiers.h"
+#include "sdk/framework/validators.h"
+#include "sdk/framework/walk.h"
 
 namespace dcs::resources {
 namespace {

@@ -6,11 +6,11 @@
 #include <fstream>
 #include <string>
 
-#include "provider/framework/docs.h"
-#include "provider/framework/engine.h"
-#include "provider/plugin/serve.h"
-#include "provider/server/provider_service.h"
 #include "resources/provider.h"
+#include "sdk/framework/docs.h"
+#include "sdk/framework/engine.h"
+#include "sdk/plugin/serve.h"
+#include "sdk/server/provider_service.h"
 
 namespace {
 

@@ -2,9 +2,9 @@
 
 #include "base/log.h"
 #include "clients/databricks/config.h"
-#include "provider/framework/validators.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
+#include "sdk/framework/validators.h"
 
 namespace dcs::resources {
 namespace {

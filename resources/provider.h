@@ -5,7 +5,7 @@
 #include <memory>
 #include <string>
 
-#include "provider/framework/provider.h"
+#include "sdk/framework/provider.h"
 
 namespace dcs::resources {
 

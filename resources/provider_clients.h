@@ -34,9 +34,9 @@
 #include "clients/http/http.h"
 #include "clients/registry/credentials.h"
 #include "clients/registry/registry_client.h"
-#include "provider/framework/context.h"
-#include "provider/schema/diagnostics.h"
 #include "resources/provider_config.h"
+#include "sdk/framework/context.h"
+#include "sdk/schema/diagnostics.h"
 
 namespace dcs::resources {
 

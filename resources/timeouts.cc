@@ -4,7 +4,7 @@
 #include <memory>
 
 #include "absl/strings/str_cat.h"
-#include "provider/framework/walk.h"
+#include "sdk/framework/walk.h"
 
 namespace dcs::resources {
 namespace {

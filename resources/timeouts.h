@@ -10,8 +10,8 @@
 #include <string_view>
 #include <vector>
 
-#include "provider/cty/value.h"
-#include "provider/schema/schema.h"
+#include "sdk/cty/value.h"
+#include "sdk/schema/schema.h"
 
 namespace dcs::resources {
 

@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "provider/cty/value.h"
+#include "sdk/cty/value.h"
 
 namespace dcs::resources {
 

@@ -14,11 +14,11 @@
 #include "absl/strings/strip.h"
 #include "base/log.h"
 #include "clients/databricks/workspace_conf_api.h"
-#include "provider/framework/plan_modifiers.h"
 #include "resources/api_errors.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
 #include "resources/values.h"
+#include "sdk/framework/plan_modifiers.h"
 
 namespace dcs::resources {
 namespace {

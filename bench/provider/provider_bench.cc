@@ -25,7 +25,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_split.h"
 #include "plugin/grpc_controller.grpc.pb.h"
-#include "provider/plugin/certificate.h"
+#include "sdk/plugin/certificate.h"
 #include "tfplugin6/tfplugin6.grpc.pb.h"
 
 namespace {

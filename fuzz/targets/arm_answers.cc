@@ -8,7 +8,7 @@
 
 #include "clients/azure/azure.h"
 #include "fuzz/fuzz_common.h"
-#include "provider/cty/utf8.h"
+#include "sdk/cty/utf8.h"
 
 namespace {
 

@@ -3,9 +3,9 @@
 // JSON -> value -> msgpack -> value and value -> JSON -> value unchanged.
 #include "fuzz/fuzz_common.h"
 #include "fuzz/targets/cty_types.h"
-#include "provider/cty/json_codec.h"
-#include "provider/cty/msgpack_codec.h"
-#include "provider/cty/value.h"
+#include "sdk/cty/json_codec.h"
+#include "sdk/cty/msgpack_codec.h"
+#include "sdk/cty/value.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

@@ -3,8 +3,8 @@
 // same value.
 #include "fuzz/fuzz_common.h"
 #include "fuzz/targets/cty_types.h"
-#include "provider/cty/msgpack_codec.h"
-#include "provider/cty/value.h"
+#include "sdk/cty/msgpack_codec.h"
+#include "sdk/cty/value.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size < 1) return 0;

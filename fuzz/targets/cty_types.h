@@ -6,7 +6,7 @@
 
 #include <vector>
 
-#include "provider/cty/type.h"
+#include "sdk/cty/type.h"
 
 namespace dcs::fuzz {
 

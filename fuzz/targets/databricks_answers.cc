@@ -13,7 +13,7 @@
 #include "clients/databricks/workspace_conf_api.h"
 #include "clients/http/testing/fakes.h"
 #include "fuzz/fuzz_common.h"
-#include "provider/cty/utf8.h"
+#include "sdk/cty/utf8.h"
 
 namespace {
 

@@ -9,7 +9,7 @@
 
 #include "clients/databricks/config.h"
 #include "fuzz/fuzz_common.h"
-#include "provider/cty/utf8.h"
+#include "sdk/cty/utf8.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static const std::string path = "/tmp/dcs-fuzz-databrickscfg-" + std::to_string(::getpid());

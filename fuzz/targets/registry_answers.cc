@@ -6,10 +6,10 @@
 #include <memory>
 #include <string>
 
-#include "clients/registry/registry_client.h"
 #include "clients/http/testing/fakes.h"
+#include "clients/registry/registry_client.h"
 #include "fuzz/fuzz_common.h"
-#include "provider/cty/utf8.h"
+#include "sdk/cty/utf8.h"
 
 namespace {
 

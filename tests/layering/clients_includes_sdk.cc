@@ -1,1 +1,1 @@
-#include "provider/log/hclog.h"  // clients must not know the plugin SDK
+#include "sdk/log/hclog.h"  // clients must not know the plugin SDK

@@ -2,8 +2,8 @@
 // tests/acceptance/test_acr_retention_policy.py against dcs-emulator.
 #include <gtest/gtest.h>
 
-#include "provider/framework/resource.h"
 #include "resources/provider.h"
+#include "sdk/framework/resource.h"
 
 namespace dcs::resources {
 namespace {

@@ -2,8 +2,8 @@
 
 #include <gtest/gtest.h>
 
-#include "provider/framework/plan_modifiers.h"
 #include "resources/cluster_schema.h"
+#include "sdk/framework/plan_modifiers.h"
 
 namespace dcs::resources {
 namespace {

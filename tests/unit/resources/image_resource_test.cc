@@ -3,10 +3,10 @@
 // tests/acceptance/test_image.py against a real dockerd and registries.
 #include <gtest/gtest.h>
 
-#include "provider/framework/resource.h"
 #include "resources/image_model.h"
 #include "resources/image_retention.h"
 #include "resources/provider.h"
+#include "sdk/framework/resource.h"
 #include "tests/unit/clients/docker/test_tree.h"
 
 namespace dcs::resources {

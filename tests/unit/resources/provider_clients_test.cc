@@ -10,7 +10,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/http/testing/fakes.h"
-#include "provider/framework/context.h"
+#include "sdk/framework/context.h"
 
 namespace dcs::resources {
 namespace {

@@ -1,9 +1,9 @@
 // Validation of the provider block's numeric settings.
 #include <gtest/gtest.h>
 
-#include "provider/cty/number.h"
-#include "provider/cty/value.h"
 #include "resources/provider.h"
+#include "sdk/cty/number.h"
+#include "sdk/cty/value.h"
 
 namespace dcs::resources {
 namespace {

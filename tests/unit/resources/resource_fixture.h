@@ -16,12 +16,12 @@
 
 #include "clients/databricks/client.h"
 #include "clients/http/testing/fakes.h"
-#include "provider/cty/json_codec.h"
-#include "provider/framework/plan.h"
-#include "provider/framework/walk.h"
 #include "resources/api_json.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
+#include "sdk/cty/json_codec.h"
+#include "sdk/framework/plan.h"
+#include "sdk/framework/walk.h"
 
 namespace dcs::resources::testing {
 

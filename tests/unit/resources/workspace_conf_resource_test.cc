@@ -5,9 +5,9 @@
 #include "clients/databricks/client.h"
 #include "clients/http/http.h"
 #include "clients/http/testing/fakes.h"
-#include "provider/framework/resource.h"
 #include "resources/provider.h"
 #include "resources/provider_clients.h"
+#include "sdk/framework/resource.h"
 
 namespace dcs::resources {
 namespace {

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "clients/databricks/auth.h"
-#include "provider/log/hclog.h"
+#include "sdk/log/hclog.h"
 #include "tests/unit/clients/databricks/fixture.h"
 
 namespace dcs::databricks {

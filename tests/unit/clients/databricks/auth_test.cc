@@ -4,7 +4,7 @@
 
 #include "clients/databricks/auth.h"
 #include "clients/http/testing/fakes.h"
-#include "provider/log/hclog.h"
+#include "sdk/log/hclog.h"
 #include "tests/unit/clients/databricks/fixture.h"
 
 namespace dcs::databricks {

@@ -6,7 +6,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
-#include "provider/log/hclog.h"
+#include "sdk/log/hclog.h"
 
 namespace dcs::docker {
 namespace {

@@ -8,7 +8,7 @@
 
 #include "clients/http/http.h"
 #include "clients/http/testing/fakes.h"
-#include "provider/log/hclog.h"
+#include "sdk/log/hclog.h"
 
 namespace dcs::http {
 namespace {
