@@ -129,13 +129,15 @@ cty::Value With(const cty::Value& object, const std::map<std::string, cty::Value
   return cty::Value::Object(object.type(), std::move(attrs));
 }
 
-cty::Value WithRegistration(const cty::Value& object, const db::ImageRegistration& r, bool just_available) {
+// kNow when the registration just became AVAILABLE: registered_at is stamped.
+enum class RegisteredAt { kUnchanged, kNow };
+cty::Value WithRegistration(const cty::Value& object, const db::ImageRegistration& r, RegisteredAt registered_at) {
   std::map<std::string, cty::Value> changes = {
       {"state", cty::Value::String(r.state)},
       {"status_message", OptionalString(r.status_message)},
       {"manifest_sha256", OptionalString(r.manifest_sha256)},
   };
-  if (just_available) {
+  if (registered_at == RegisteredAt::kNow) {
     changes["registered_at"] = cty::Value::String(absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", absl::Now(), absl::UTCTimeZone()));
   }
   return With(object, changes);
@@ -266,7 +268,7 @@ class AirImageRegistrationResource : public fw::Resource,
     }
     cty::Value state = With(req.state, {{"id", cty::Value::String(db::NormalizeImageUrl(url))}});
     if (state.GetAttr("unregister_on_destroy").IsNull()) state = With(state, {{"unregister_on_destroy", cty::Value::Bool(false)}});
-    resp.new_state = WithRegistration(state, **got, false);
+    resp.new_state = WithRegistration(state, **got, RegisteredAt::kUnchanged);
   }
 
   void Delete(const fw::DeleteRequest& req, fw::DeleteResponse& resp) const override {
@@ -381,7 +383,7 @@ void AirImageRegistrationResource::Register(const fw::Context& ctx, const cty::V
     }
     last = *registered;
   }
-  resp.new_state = WithRegistration(base, *last, false);
+  resp.new_state = WithRegistration(base, *last, RegisteredAt::kUnchanged);
   auto progress = [&](const db::ImageRegistration& r, std::chrono::milliseconds elapsed) {
     if (r.state != last->state) {
       log::Info("image registration progress",
@@ -396,10 +398,10 @@ void AirImageRegistrationResource::Register(const fw::Context& ctx, const cty::V
                                  : db::WaitForImageRegistration(api, *url, deadline, stop, client->clock(), progress);
   if (done.ok()) {
     log::Info("image registration AVAILABLE", fields({{"manifest_sha256", done->manifest_sha256.value_or("")}}));
-    resp.new_state = WithRegistration(base, *done, true);
+    resp.new_state = WithRegistration(base, *done, RegisteredAt::kNow);
     return;
   }
-  resp.new_state = WithRegistration(base, *last, false);
+  resp.new_state = WithRegistration(base, *last, RegisteredAt::kUnchanged);
   const absl::Status& s = done.status();
   if (absl::IsFailedPrecondition(s)) {
     const std::string message = last->status_message.value_or("(the platform gave no status_message)");

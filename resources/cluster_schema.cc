@@ -112,8 +112,8 @@ schema::Schema ClusterSchema() {
                       {}, "Autoscaling range. Conflicts with `num_workers`.")},
       DockerImageBlock("docker_image", Nesting::kSingle, 0),
       InitScriptsBlock(),
-      AzureAttributesBlock(false),
-      AwsAttributesBlock(false),
+      AzureAttributesBlock(ComputeKind::kCluster),
+      AwsAttributesBlock(ComputeKind::kCluster),
       ClusterLogConfBlock(),
       TimeoutsBlock(kClusterTimeouts),
   };

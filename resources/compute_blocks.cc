@@ -74,30 +74,30 @@ NestedBlock DockerImageBlock(std::string name, Nesting nesting, int64_t max_item
   };
 }
 
-NestedBlock AzureAttributesBlock(bool for_pool) {
+NestedBlock AzureAttributesBlock(ComputeKind kind) {
   std::vector<Attribute> attrs = {
       Attribute{.name = "availability", .type = S, .mode = Mode::kOptionalComputed,
-                .description = "`ON_DEMAND_AZURE` or `SPOT_AZURE`" + std::string(for_pool ? "." : " or `SPOT_WITH_FALLBACK_AZURE`."),
+                .description = "`ON_DEMAND_AZURE` or `SPOT_AZURE`" + std::string(kind == ComputeKind::kPool ? "." : " or `SPOT_WITH_FALLBACK_AZURE`."),
                 .validators = {fw::OneOf({"ON_DEMAND_AZURE", "SPOT_AZURE", "SPOT_WITH_FALLBACK_AZURE"})}},
       Attribute{.name = "spot_bid_max_price", .type = N, .mode = Mode::kOptionalComputed,
                 .description = "Maximum spot price in US dollars; `-1` = up to the on-demand price."},
   };
-  if (!for_pool) {
+  if (kind == ComputeKind::kCluster) {
     attrs.push_back(Attribute{.name = "first_on_demand", .type = N, .mode = Mode::kOptionalComputed,
                               .description = "Nodes (driver first) placed on on-demand instances."});
   }
   return Single("azure_attributes", std::move(attrs), "Azure placement settings.");
 }
 
-NestedBlock AwsAttributesBlock(bool for_pool) {
+NestedBlock AwsAttributesBlock(ComputeKind kind) {
   std::vector<Attribute> attrs = {
       Attribute{.name = "availability", .type = S, .mode = Mode::kOptionalComputed,
-                .description = "`ON_DEMAND`, `SPOT`" + std::string(for_pool ? "." : " or `SPOT_WITH_FALLBACK`.")},
+                .description = "`ON_DEMAND`, `SPOT`" + std::string(kind == ComputeKind::kPool ? "." : " or `SPOT_WITH_FALLBACK`.")},
       Attribute{.name = "zone_id", .type = S, .mode = Mode::kOptionalComputed, .description = "Availability zone, or `auto`."},
       Attribute{.name = "spot_bid_price_percent", .type = N, .mode = Mode::kOptionalComputed,
                 .description = "Spot bid as a percentage of the on-demand price."},
   };
-  if (!for_pool) {
+  if (kind == ComputeKind::kCluster) {
     std::vector<Attribute> more = {
         Attribute{.name = "instance_profile_arn", .type = S, .description = "Instance profile for the nodes."},
         Attribute{.name = "first_on_demand", .type = N, .mode = Mode::kOptionalComputed, .description = "Nodes placed on on-demand instances."},

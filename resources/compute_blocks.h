@@ -13,8 +13,11 @@ namespace dcs::resources {
 // docker_image { url  basic_auth { username  password  password_version } }
 // (`name` is "docker_image" on clusters, "preloaded_docker_image" on pools).
 schema::NestedBlock DockerImageBlock(std::string name, schema::Nesting nesting, int64_t max_items);
-schema::NestedBlock AzureAttributesBlock(bool for_pool);
-schema::NestedBlock AwsAttributesBlock(bool for_pool);
+// Clusters accept one more availability than pools (SPOT_WITH_FALLBACK_*) and
+// carry fields pools lack (first_on_demand, spot_bid_max_price on Azure, …).
+enum class ComputeKind { kCluster, kPool };
+schema::NestedBlock AzureAttributesBlock(ComputeKind kind);
+schema::NestedBlock AwsAttributesBlock(ComputeKind kind);
 // init_scripts { workspace|volumes|dbfs|file|abfss|gcs|s3 { destination … } }
 schema::NestedBlock InitScriptsBlock();
 // cluster_log_conf { dbfs|s3|volumes { destination … } }

@@ -80,8 +80,8 @@ schema::Schema PoolSchema() {
                        Attribute{.name = "disk_throughput", .type = N, .description = "Throughput in MiB/s (gp3)."}},
                       {NestedBlock{.name = "disk_type", .nesting = Nesting::kSingle, .block = disk_type}},
                       "Extra disks attached to each instance.")},
-      AzureAttributesBlock(true),
-      AwsAttributesBlock(true),
+      AzureAttributesBlock(ComputeKind::kPool),
+      AwsAttributesBlock(ComputeKind::kPool),
   };
   // instance-pools/edit takes none of the blocks: changing one replaces the pool.
   for (NestedBlock& b : s.block.blocks) b.plan_modifiers = {fw::RequiresReplace()};

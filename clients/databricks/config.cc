@@ -178,11 +178,13 @@ Merged Merge(const Values& explicit_values, const Values& env, const FileResult&
   return m;
 }
 
-// "host, token" — names of the host/auth attributes a source provided.
-std::string Provided(const Values& v, bool env_names) {
+// "host, token" — names of the host/auth attributes a source provided, as
+// attribute names or as the environment variables that set them.
+enum class NameAs { kAttribute, kEnvironmentVariable };
+std::string Provided(const Values& v, NameAs name_as) {
   std::vector<std::string> names;
   for (const Attr& a : kAttrs) {
-    if (a.credential && v.count(a.key)) names.push_back(env_names ? a.env : a.key);
+    if (a.credential && v.count(a.key)) names.push_back(name_as == NameAs::kEnvironmentVariable ? a.env : a.key);
   }
   return names.empty() ? "nothing" : absl::StrJoin(names, ", ");
 }
@@ -300,8 +302,8 @@ absl::StatusOr<ResolvedConfig> ResolveConfig(const Config& explicit_config, cons
   if (!missing.empty()) {
     return absl::InvalidArgumentError(absl::StrCat(
         "cannot configure Databricks authentication; missing ", missing, ". Tried: provider configuration (",
-        Provided(explicit_values, false), "); environment (", Provided(env, true), "); ",
-        file.description.empty() ? file.note : file.description + " (" + Provided(file.values, false) + ")",
+        Provided(explicit_values, NameAs::kAttribute), "); environment (", Provided(env, NameAs::kEnvironmentVariable), "); ",
+        file.description.empty() ? file.note : file.description + " (" + Provided(file.values, NameAs::kAttribute) + ")",
         ". Set host and one credential set in the provider block, the environment or a profile."));
   }
   ResolvedConfig out;
