@@ -51,7 +51,7 @@ class ImageReferenceValidator : public schema::Validator {
   std::string Description() const override {
     return "an image reference `[registry/]repository[:tag]` or `…@sha256:<digest>`";
   }
-  void Validate(const cty::Value& value, const cty::Path& path, schema::Diagnostics& d) const override {
+  void Validate(const cty::Value& value, const cty::Path& path, framework::Diagnostics& d) const override {
     auto url = db::NormalizeAndCheckImageUrl(value.AsString());
     if (!url.ok()) {
       d.AddError("Invalid image reference",

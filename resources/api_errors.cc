@@ -43,7 +43,7 @@ std::string HintFor(const absl::Status& status) {
 
 }  // namespace
 
-void AddApiError(schema::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
+void AddApiError(framework::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
                  std::optional<cty::Path> path) {
   std::string detail(status.message());
   std::string hint = HintFor(status);
@@ -51,7 +51,7 @@ void AddApiError(schema::Diagnostics& diagnostics, const absl::Status& status, s
   diagnostics.AddError(std::move(summary), std::move(detail), std::move(path));
 }
 
-void AddContainerError(schema::Diagnostics& d, const absl::Status& status, std::string summary,
+void AddContainerError(framework::Diagnostics& d, const absl::Status& status, std::string summary,
                        std::optional<cty::Path> path, const std::string& secret) {
   std::string detail(status.message());
   if (!secret.empty()) absl::StrReplaceAll({{secret, "<redacted>"}}, &detail);

@@ -8,19 +8,19 @@
 
 #include "absl/status/status.h"
 #include "sdk/cty/path.h"
-#include "sdk/schema/diagnostics.h"
+#include "sdk/framework/diagnostics.h"
 
 namespace dcs::resources {
 
 // A failed Databricks API call: a hint for the status code (401/403 →
 // credentials, Unavailable → host/network, Container Services off → enable
 // it, …).
-void AddApiError(schema::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
+void AddApiError(framework::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
                  std::optional<cty::Path> path = std::nullopt);
 
 // A Docker / registry failure: DOCKER_HOST for an unreachable daemon,
 // credentials for 401/403. `secret` is scrubbed from the text.
-void AddContainerError(schema::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
+void AddContainerError(framework::Diagnostics& diagnostics, const absl::Status& status, std::string summary,
                        std::optional<cty::Path> path, const std::string& secret = "");
 
 }  // namespace dcs::resources

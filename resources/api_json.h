@@ -12,7 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sdk/cty/value.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::resources {
 

@@ -23,7 +23,7 @@ std::optional<std::string> DockerUrl(const cty::Value& config) {
   return image ? GetString(*image, "url") : std::nullopt;
 }
 
-void CheckRuntimeAndAccessMode(const cty::Value& config, const std::string& url, schema::Diagnostics& d) {
+void CheckRuntimeAndAccessMode(const cty::Value& config, const std::string& url, framework::Diagnostics& d) {
   if (auto version = GetString(config, "spark_version"); version && absl::StrContains(*version, "-ml-")) {
     d.AddError("Custom image with an ML runtime",
                absl::StrCat("spark_version \"", *version, "\" is a Databricks Runtime for Machine Learning, which "
@@ -48,7 +48,7 @@ void CheckRuntimeAndAccessMode(const cty::Value& config, const std::string& url,
   }
 }
 
-void CheckImage(const cty::Value& config, const std::string& url, schema::Diagnostics& d) {
+void CheckImage(const cty::Value& config, const std::string& url, framework::Diagnostics& d) {
   const Path url_path = Path::Root("docker_image").Attr("url");
   if (IsFloatingImageTag(url)) {
     d.AddWarning("Image tag is not pinned",
@@ -70,7 +70,7 @@ void CheckImage(const cty::Value& config, const std::string& url, schema::Diagno
 // Set in the configuration, even if not known yet (e.g. another resource's id).
 bool IsSet(const cty::Value& config, const char* name) { return !config.GetAttr(name).IsNull(); }
 
-void CheckConflicts(const cty::Value& config, schema::Diagnostics& d) {
+void CheckConflicts(const cty::Value& config, framework::Diagnostics& d) {
   if (IsSet(config, "instance_pool_id") && IsSet(config, "node_type_id")) {
     d.AddError("node_type_id conflicts with instance_pool_id",
                "A cluster on an instance pool uses the pool's node type. Remove node_type_id (and "
@@ -121,7 +121,7 @@ std::optional<Path> VolumesReference(const cty::Value& config) {
   return std::nullopt;
 }
 
-void CheckVolumes(const cty::Value& config, schema::Diagnostics& d) {
+void CheckVolumes(const cty::Value& config, framework::Diagnostics& d) {
   auto where = VolumesReference(config);
   if (!where) return;
   auto conf = GetKnown(config, "spark_conf");
@@ -139,7 +139,7 @@ void CheckVolumes(const cty::Value& config, schema::Diagnostics& d) {
 
 }  // namespace
 
-void CheckClusterConfig(const cty::Value& config, schema::Diagnostics& d) {
+void CheckClusterConfig(const cty::Value& config, framework::Diagnostics& d) {
   if (!config.IsKnown() || config.IsNull()) return;
   CheckConflicts(config, d);
   CheckVolumes(config, d);
@@ -150,7 +150,7 @@ void CheckClusterConfig(const cty::Value& config, schema::Diagnostics& d) {
 }
 
 void CheckClusterPools(const cty::Value& config, databricks::Client& client, const std::atomic<bool>* stop,
-                       schema::Diagnostics& d) {
+                       framework::Diagnostics& d) {
   auto url = DockerUrl(config);
   if (!url) return;
   databricks::InstancePoolsApi pools(client);

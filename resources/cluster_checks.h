@@ -8,14 +8,14 @@
 
 #include "clients/databricks/client.h"
 #include "sdk/cty/value.h"
-#include "sdk/schema/diagnostics.h"
+#include "sdk/framework/diagnostics.h"
 
 namespace dcs::resources {
 
 // Checks that need nothing but the configuration: custom image vs ML
 // runtime and access mode, conflicting attributes, floating image tags,
 // Unity Catalog volumes, GPU node types with CPU-only base images.
-void CheckClusterConfig(const cty::Value& config, schema::Diagnostics& diagnostics);
+void CheckClusterConfig(const cty::Value& config, framework::Diagnostics& diagnostics);
 
 // The documented message for a docker cluster on a pool without the image.
 inline constexpr char kPoolWithoutImagesMessage[] =
@@ -24,7 +24,7 @@ inline constexpr char kPoolWithoutImagesMessage[] =
 // When the pool ids are known: the pool(s) must preload `docker_image.url`.
 // A pool that cannot be read is left to apply (no error at plan).
 void CheckClusterPools(const cty::Value& config, databricks::Client& client, const std::atomic<bool>* stop,
-                       schema::Diagnostics& diagnostics);
+                       framework::Diagnostics& diagnostics);
 
 }  // namespace dcs::resources
 

@@ -79,7 +79,7 @@ cty::Value ToState(const schema::Block& block, const ApiMapping& mapping, const 
 }
 
 // Databricks answers that deserve a pointer to the fix.
-void AddClusterApiError(schema::Diagnostics& d, const absl::Status& st, const std::string& summary) {
+void AddClusterApiError(framework::Diagnostics& d, const absl::Status& st, const std::string& summary) {
   const std::string m(st.message());
   if (databricks::ContainerServicesDisabled(st)) {
     AddApiError(d, st, summary, cty::Path::Root("docker_image"));  // the hint says how to enable it
@@ -100,7 +100,7 @@ class ClusterResource : public fw::Resource, public fw::ResourceWithModifyPlan, 
   const ApiMapping& GetApiMapping() const override { return mapping_; }
   const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
-  void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
+  void ValidateConfig(const fw::ValidateConfigRequest& req, framework::Diagnostics& d) const override {
     CheckClusterConfig(req.config, d);
   }
 

@@ -4,7 +4,7 @@
 
 #include "resources/api_json.h"
 #include "resources/timeouts.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::resources {
 

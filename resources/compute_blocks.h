@@ -6,7 +6,7 @@
 #include <string>
 
 #include "resources/api_json.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::resources {
 

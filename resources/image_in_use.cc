@@ -146,7 +146,7 @@ std::vector<std::string> ProbeUrlsFor(const std::string& image_name, const std::
 
 void HoldEntriesInUse(const WorkspaceImageUses& answer, bool require_workspace_check,
                       const std::vector<TagInfo>& tags, std::vector<std::string>* entries,
-                      std::map<std::string, std::string>* protected_out, schema::Diagnostics& diagnostics) {
+                      std::map<std::string, std::string>* protected_out, framework::Diagnostics& diagnostics) {
   using Check = WorkspaceImageUses::Check;
   if (answer.check == Check::kChecked) {
     *entries = ProtectInUse(tags, *entries, answer.uses, protected_out);

@@ -21,7 +21,7 @@
 #include "clients/registry/reference.h"
 #include "resources/image_retention.h"
 #include "sdk/framework/context.h"
-#include "sdk/schema/diagnostics.h"
+#include "sdk/framework/diagnostics.h"
 
 namespace dcs::resources {
 
@@ -63,7 +63,7 @@ std::vector<std::string> ProbeUrlsFor(const std::string& image_name, const std::
 // entries stay and the warning says they were not checked.
 void HoldEntriesInUse(const WorkspaceImageUses& answer, bool require_workspace_check,
                       const std::vector<TagInfo>& tags, std::vector<std::string>* entries,
-                      std::map<std::string, std::string>* protected_out, schema::Diagnostics& diagnostics);
+                      std::map<std::string, std::string>* protected_out, framework::Diagnostics& diagnostics);
 
 // Apply side: the uses to re-check against, as ApplyRetention wants them:
 // the workspace's answer, an empty set for an unconfigured workspace when

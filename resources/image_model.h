@@ -13,7 +13,7 @@
 #include "resources/image_retention.h"
 #include "resources/provider_clients.h"
 #include "sdk/cty/value.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::resources {
 

@@ -74,7 +74,7 @@ ImageLookup LookUpWithProviderClients(const framework::Context& ctx, const regis
 
 bool IsSecretReference(const std::string& s) { return absl::StartsWith(absl::StripLeadingAsciiWhitespace(s), "{{secrets/"); }
 
-void Finding(schema::Diagnostics& d, PreflightMode mode, std::string summary, std::string detail, const Path& path) {
+void Finding(framework::Diagnostics& d, PreflightMode mode, std::string summary, std::string detail, const Path& path) {
   if (mode == PreflightMode::kWarn) {
     d.AddWarning(std::move(summary), detail + "\n\n(preflight = \"warn\": reported, not enforced.)", path);
   } else {
@@ -112,7 +112,7 @@ std::string CredentialKey(const ExplicitCredentials& c) {
 }
 
 void ReportLookupFailure(const ImageCheck& c, PreflightMode mode, const ImageLookup& l, const std::string& host,
-                         schema::Diagnostics& d) {
+                         framework::Diagnostics& d) {
   const absl::Status& st = l.status;
   const bool fallback = !c.unreadable_credentials.empty();
   const std::string msg(st.message());
@@ -179,7 +179,7 @@ void ReportLookupFailure(const ImageCheck& c, PreflightMode mode, const ImageLoo
 }
 
 void ReportCuda(const ImageCheck& c, PreflightMode mode, const GpuStack& gpu,
-                const std::map<std::string, std::string>& drivers, schema::Diagnostics& d) {
+                const std::map<std::string, std::string>& drivers, framework::Diagnostics& d) {
   if (!gpu.cuda && !gpu.nccl) return;
   const compat::Matrix& matrix = compat::Matrix::Embedded();
   std::vector<std::string> seen;
@@ -225,7 +225,7 @@ void ReportCuda(const ImageCheck& c, PreflightMode mode, const GpuStack& gpu,
   }
 }
 
-void ReportRuntime(const ImageCheck& c, const registry::ImageConfig& config, schema::Diagnostics& d) {
+void ReportRuntime(const ImageCheck& c, const registry::ImageConfig& config, framework::Diagnostics& d) {
   if (c.spark_version.empty()) return;
   std::string declared, from;
   for (const char* label : {"com.databricks.runtime.version", "com.databricks.runtime-version", "databricks.runtime.version"}) {
@@ -376,7 +376,7 @@ std::string NodeArchitecture(const std::string& node_type_id) {
 // ---- reporting
 
 void ReportImage(const ImageCheck& c, PreflightMode mode, const ImageLookup& l,
-                 const std::map<std::string, std::string>& drivers, schema::Diagnostics& d) {
+                 const std::map<std::string, std::string>& drivers, framework::Diagnostics& d) {
   auto ref = registry::ParseReference(c.url);
   const std::string host = ref.ok() ? ref->domain : c.url;
   if (!c.unreadable_credentials.empty()) {
@@ -415,7 +415,7 @@ void ReportImage(const ImageCheck& c, PreflightMode mode, const ImageLookup& l,
 }
 
 void RunPreflight(const framework::Context& ctx, PreflightMode mode, const std::vector<ImageCheck>& checks,
-                  schema::Diagnostics& d) {
+                  framework::Diagnostics& d) {
   if (mode == PreflightMode::kOff || !ctx.provider) return;
   const ProviderConfig* p = Config(ctx);
   const std::map<std::string, std::string> none;
@@ -494,7 +494,7 @@ void AddNodeType(const cty::Value& config, const char* name, std::vector<std::st
 
 }  // namespace
 
-void PreflightClusterPlan(const framework::ModifyPlanRequest& req, schema::Diagnostics& d) {
+void PreflightClusterPlan(const framework::ModifyPlanRequest& req, framework::Diagnostics& d) {
   if (req.planned.IsNull() || !req.ctx.provider) return;
   if (!Changed(req, {"docker_image", "node_type_id", "driver_node_type_id", "spark_version", "preflight"})) return;
   const PreflightMode mode = PreflightModeOf(req.ctx, req.config);
@@ -507,7 +507,7 @@ void PreflightClusterPlan(const framework::ModifyPlanRequest& req, schema::Diagn
   RunPreflight(req.ctx, mode, {*check}, d);
 }
 
-void PreflightPoolPlan(const framework::ModifyPlanRequest& req, schema::Diagnostics& d) {
+void PreflightPoolPlan(const framework::ModifyPlanRequest& req, framework::Diagnostics& d) {
   if (req.planned.IsNull() || !req.ctx.provider) return;
   if (!Changed(req, {"preloaded_docker_image", "node_type_id", "preloaded_spark_versions", "preflight"})) return;
   const PreflightMode mode = PreflightModeOf(req.ctx, req.config);
@@ -531,7 +531,7 @@ void PreflightPoolPlan(const framework::ModifyPlanRequest& req, schema::Diagnost
   RunPreflight(req.ctx, mode, checks, d);
 }
 
-void PreflightAirPlan(const framework::ModifyPlanRequest& req, schema::Diagnostics& d) {
+void PreflightAirPlan(const framework::ModifyPlanRequest& req, framework::Diagnostics& d) {
   if (req.planned.IsNull() || !req.ctx.provider) return;
   if (!Changed(req, {"image_url", "secret_scope", "secret_key", "credential_version", "trigger_on_digest", "preflight"})) {
     return;

@@ -33,9 +33,9 @@
 #include "clients/registry/reference.h"
 #include "clients/registry/registry_client.h"
 #include "resources/provider_clients.h"
+#include "sdk/framework/diagnostics.h"
 #include "sdk/framework/resource.h"
-#include "sdk/schema/diagnostics.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::resources {
 
@@ -45,9 +45,9 @@ schema::Attribute PreflightAttribute();
 
 // Plan hooks, called from each resource's ModifyPlan. They check when the
 // resource is created or an input of the checks changes.
-void PreflightClusterPlan(const framework::ModifyPlanRequest& req, schema::Diagnostics& diagnostics);
-void PreflightPoolPlan(const framework::ModifyPlanRequest& req, schema::Diagnostics& diagnostics);
-void PreflightAirPlan(const framework::ModifyPlanRequest& req, schema::Diagnostics& diagnostics);
+void PreflightClusterPlan(const framework::ModifyPlanRequest& req, framework::Diagnostics& diagnostics);
+void PreflightPoolPlan(const framework::ModifyPlanRequest& req, framework::Diagnostics& diagnostics);
+void PreflightAirPlan(const framework::ModifyPlanRequest& req, framework::Diagnostics& diagnostics);
 
 // When a plan changes nothing but `preflight` (unknown planned values are
 // computed ones), the prior state with the new `preflight`: the update must
@@ -119,11 +119,11 @@ struct ImageCheck {
 
 // The diagnostics of one looked-up image (`mode` is not kOff).
 void ReportImage(const ImageCheck& check, PreflightMode mode, const ImageLookup& lookup,
-                 const std::map<std::string, std::string>& gpu_host_drivers, schema::Diagnostics& diagnostics);
+                 const std::map<std::string, std::string>& gpu_host_drivers, framework::Diagnostics& diagnostics);
 
 // Looks up (cached) and reports every check.
 void RunPreflight(const framework::Context& ctx, PreflightMode mode, const std::vector<ImageCheck>& checks,
-                  schema::Diagnostics& diagnostics);
+                  framework::Diagnostics& diagnostics);
 
 }  // namespace dcs::resources
 

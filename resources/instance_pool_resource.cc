@@ -141,7 +141,7 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
   const ApiMapping& GetApiMapping() const override { return mapping_; }
   const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
-  void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
+  void ValidateConfig(const fw::ValidateConfigRequest& req, framework::Diagnostics& d) const override {
     auto lo = GetInt(req.config, "min_idle_instances"), hi = GetInt(req.config, "max_capacity");
     if (lo && hi && *lo > *hi) {
       d.AddError("min_idle_instances exceeds max_capacity",
@@ -241,7 +241,7 @@ class InstancePoolResource : public fw::Resource, public fw::ResourceWithModifyP
 
  private:
   void ReadInto(InstancePoolsApi& api, const std::string& id, const cty::Value& planned, const fw::Context& ctx,
-                cty::Value& state, schema::Diagnostics& d) const {
+                cty::Value& state, framework::Diagnostics& d) const {
     auto info = api.Get(id, ctx.stop.get());
     if (!info.ok()) return AddApiError(d, info.status(), "Cannot read instance pool " + id);
     state = ToState(schema_.block, mapping_, *info, planned);

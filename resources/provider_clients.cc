@@ -239,7 +239,7 @@ absl::StatusOr<const ProviderClients*> ClientsOf(const framework::Context& ctx) 
   return clients;
 }
 
-const ProviderClients* ClientsOrDiagnose(const framework::Context& ctx, schema::Diagnostics& diagnostics) {
+const ProviderClients* ClientsOrDiagnose(const framework::Context& ctx, framework::Diagnostics& diagnostics) {
   auto clients = ClientsOf(ctx);
   if (clients.ok()) return *clients;
   diagnostics.AddError("Provider not configured",
@@ -249,7 +249,7 @@ const ProviderClients* ClientsOrDiagnose(const framework::Context& ctx, schema::
 }
 
 std::shared_ptr<databricks::Client> WorkspaceClientOrDiagnose(const framework::Context& ctx,
-                                                               schema::Diagnostics& diagnostics) {
+                                                               framework::Diagnostics& diagnostics) {
   auto clients = ClientsOf(ctx);
   auto client = clients.ok() ? (*clients)->Workspace()
                              : absl::StatusOr<std::shared_ptr<databricks::Client>>(clients.status());

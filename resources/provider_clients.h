@@ -36,7 +36,7 @@
 #include "clients/registry/registry_client.h"
 #include "resources/provider_config.h"
 #include "sdk/framework/context.h"
-#include "sdk/schema/diagnostics.h"
+#include "sdk/framework/diagnostics.h"
 
 namespace dcs::resources {
 
@@ -136,12 +136,12 @@ class ProviderClients : public framework::ProviderData {
 absl::StatusOr<const ProviderClients*> ClientsOf(const framework::Context& ctx);
 
 // ClientsOf, or an error diagnostic "Provider not configured"; nullptr then.
-const ProviderClients* ClientsOrDiagnose(const framework::Context& ctx, schema::Diagnostics& diagnostics);
+const ProviderClients* ClientsOrDiagnose(const framework::Context& ctx, framework::Diagnostics& diagnostics);
 
 // The workspace client, or an error diagnostic "Databricks workspace not
 // configured" that says which settings to provide; nullptr then.
 std::shared_ptr<databricks::Client> WorkspaceClientOrDiagnose(const framework::Context& ctx,
-                                                               schema::Diagnostics& diagnostics);
+                                                               framework::Diagnostics& diagnostics);
 
 }  // namespace dcs::resources
 

@@ -15,7 +15,7 @@ class DurationValidator : public schema::Validator {
   std::string Description() const override {
     return "a duration such as `30s`, `20m`, `1h30m` (units h, m, s)";
   }
-  void Validate(const cty::Value& value, const cty::Path& path, schema::Diagnostics& d) const override {
+  void Validate(const cty::Value& value, const cty::Path& path, framework::Diagnostics& d) const override {
     if (!ParseDuration(value.AsString())) {
       d.AddError("Invalid duration", absl::StrCat("\"", value.AsString(),
                                                   "\" is not a duration. Write it like `30s`, `20m` or `1h30m`."),

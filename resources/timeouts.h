@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "sdk/cty/value.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::resources {
 

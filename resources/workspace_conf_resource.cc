@@ -121,7 +121,7 @@ std::vector<std::string> KeysInError(const std::string& message) {
   return keys;
 }
 
-void AddConfError(schema::Diagnostics& d, const absl::Status& status, const std::string& what) {
+void AddConfError(framework::Diagnostics& d, const absl::Status& status, const std::string& what) {
   std::vector<std::string> keys = KeysInError(std::string(status.message()));
   if (keys.empty()) {
     AddApiError(d, status, what);
@@ -190,7 +190,7 @@ std::vector<std::string> KeptOnDestroy(const StringMap& restore) {
   return kept;
 }
 
-void WarnKept(const std::vector<std::string>& kept, schema::Diagnostics& d) {
+void WarnKept(const std::vector<std::string>& kept, framework::Diagnostics& d) {
   if (kept.empty()) return;
   d.AddWarning("Workspace settings left as they are",
                absl::StrCat("Destroying dcs_workspace_conf leaves ", absl::StrJoin(kept, ", "),
@@ -206,7 +206,7 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
   const schema::Schema& GetSchema() const override { return schema_; }
   const fw::IdentitySchema& GetIdentitySchema() const override { return identity_; }
 
-  void ValidateConfig(const fw::ValidateConfigRequest& req, schema::Diagnostics& d) const override {
+  void ValidateConfig(const fw::ValidateConfigRequest& req, framework::Diagnostics& d) const override {
     auto custom = GetKnown(req.config, "custom_config");
     if (custom && custom->Attributes().count(kEnableDcs)) {
       d.AddError("enableDcs belongs in enable_dcs",
@@ -270,7 +270,7 @@ class WorkspaceConfResource : public fw::Resource, public fw::ResourceWithModify
     resp.new_state = ToState(req.state, *read);
   }
 
-  void PlanDestroy(const fw::DestroyPlanRequest& req, schema::Diagnostics& d) const override {
+  void PlanDestroy(const fw::DestroyPlanRequest& req, framework::Diagnostics& d) const override {
     StringMap restore = RestoreFrom(req.private_data);
     WarnKept(KeptOnDestroy(restore), d);
   }

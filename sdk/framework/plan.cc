@@ -130,7 +130,7 @@ class Planner {
   bool creating_;
   bool changed_;
   std::vector<cty::Path> requires_replace_;
-  schema::Diagnostics diagnostics_;
+  framework::Diagnostics diagnostics_;
 };
 
 }  // namespace

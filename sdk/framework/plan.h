@@ -14,15 +14,15 @@
 
 #include "sdk/cty/path.h"
 #include "sdk/cty/value.h"
-#include "sdk/schema/diagnostics.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/diagnostics.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::framework {
 
 struct AttributePlan {
   cty::Value planned;
   std::vector<cty::Path> requires_replace;
-  schema::Diagnostics diagnostics;
+  framework::Diagnostics diagnostics;
 };
 
 // REQUIRES: `proposed` is non-null (destroys are planned by the engine).

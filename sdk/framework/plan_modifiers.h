@@ -6,7 +6,7 @@
 #include <memory>
 #include <string>
 
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::framework {
 

@@ -12,12 +12,11 @@
 #include "sdk/cty/path.h"
 #include "sdk/cty/value.h"
 #include "sdk/framework/context.h"
-#include "sdk/schema/diagnostics.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/diagnostics.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::framework {
 
-using schema::Diagnostics;
 
 struct ValidateConfigRequest {
   Context ctx;

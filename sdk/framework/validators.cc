@@ -8,7 +8,6 @@
 namespace dcs::framework {
 namespace {
 
-using schema::Diagnostics;
 
 bool IsKnownString(const cty::Value& v) {
   return v.IsKnown() && !v.IsNull() && v.type().kind() == cty::TypeKind::kString;

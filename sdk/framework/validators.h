@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::framework {
 

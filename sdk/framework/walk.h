@@ -7,7 +7,7 @@
 
 #include "sdk/cty/path.h"
 #include "sdk/cty/value.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 namespace dcs::framework {
 

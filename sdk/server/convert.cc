@@ -91,11 +91,11 @@ void ToProto(const cty::Path& path, tfplugin6::AttributePath* out) {
   }
 }
 
-void ToProto(const schema::Diagnostics& diagnostics,
+void ToProto(const framework::Diagnostics& diagnostics,
              google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* out) {
   for (const auto& d : diagnostics.items()) {
     auto* pd = out->Add();
-    pd->set_severity(d.severity == schema::Severity::kError ? tfplugin6::Diagnostic::ERROR
+    pd->set_severity(d.severity == framework::Severity::kError ? tfplugin6::Diagnostic::ERROR
                                                             : tfplugin6::Diagnostic::WARNING);
     // Details quote API answers; protobuf cannot serialise invalid UTF-8.
     pd->set_summary(cty::ScrubUtf8(d.summary));

@@ -9,9 +9,9 @@
 #include "sdk/cty/path.h"
 #include "sdk/cty/value.h"
 #include "sdk/framework/context.h"
+#include "sdk/framework/diagnostics.h"
 #include "sdk/framework/function.h"
-#include "sdk/schema/diagnostics.h"
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 #include "tfplugin6/tfplugin6.pb.h"
 
 namespace dcs::server {
@@ -21,7 +21,7 @@ absl::StatusOr<cty::Value> FromDynamic(const tfplugin6::DynamicValue& dv, const 
 absl::Status ToDynamic(const cty::Value& value, const cty::Type& type, tfplugin6::DynamicValue* out);
 
 void ToProto(const cty::Path& path, tfplugin6::AttributePath* out);
-void ToProto(const schema::Diagnostics& diagnostics,
+void ToProto(const framework::Diagnostics& diagnostics,
              google::protobuf::RepeatedPtrField<tfplugin6::Diagnostic>* out);
 void ToProto(const schema::Schema& schema, tfplugin6::Schema* out);
 void ToProto(const framework::FunctionDefinition& def, tfplugin6::Function* out);

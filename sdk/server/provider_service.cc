@@ -9,8 +9,8 @@ namespace {
 
 using Diags = DiagnosticList;
 
-schema::Diagnostics UnknownType(const std::string& kind, const std::string& type) {
-  schema::Diagnostics d;
+framework::Diagnostics UnknownType(const std::string& kind, const std::string& type) {
+  framework::Diagnostics d;
   d.AddError("Unknown " + kind, "This provider has no " + kind + " \"" + type + "\".");
   return d;
 }

@@ -17,7 +17,7 @@ TEST(AcrRetentionPolicyTest, SchemaAndRegistryIdValidation) {
            {"/subscriptions/s/resourceGroups/g/providers/Microsoft.ContainerRegistry/registries/acr", true},
            {"acr", false},
            {"/subscriptions/s/resourceGroups/g", false}}) {
-    schema::Diagnostics d;
+    framework::Diagnostics d;
     r->ValidateConfig({{}, cty::Value::Object(type, {{"registry_id", cty::Value::String(id)}})}, d);
     EXPECT_EQ(d.HasError(), !valid) << id;
   }

@@ -18,7 +18,7 @@ cty::Value Config(const char* text) {
   return FromApiJson(s->block, json::parse(text), cty::Value(), {});
 }
 
-std::vector<std::string> Paths(const schema::Diagnostics& d, schema::Severity severity) {
+std::vector<std::string> Paths(const framework::Diagnostics& d, framework::Severity severity) {
   std::vector<std::string> out;
   for (const auto& item : d.items()) {
     if (item.severity == severity) out.push_back(item.path ? item.path->ToString() : "<none>");
@@ -26,13 +26,13 @@ std::vector<std::string> Paths(const schema::Diagnostics& d, schema::Severity se
   return out;
 }
 
-schema::Diagnostics Check(const char* text) {
-  schema::Diagnostics d;
+framework::Diagnostics Check(const char* text) {
+  framework::Diagnostics d;
   CheckClusterConfig(Config(text), d);
   return d;
 }
 
-using schema::Severity;
+using framework::Severity;
 
 TEST(ClusterChecksTest, CleanDockerClusterHasNoDiagnostics) {
   auto d = Check(R"({"spark_version": "14.3.x-scala2.12", "node_type_id": "Standard_NC6s_v3", "num_workers": 1,
@@ -103,12 +103,12 @@ TEST(ClusterChecksTest, PoolWithoutTheImageIsAnErrorQuotingTheDocumentedMessage)
   rc.host = "https://ws.example";
   rc.token = "t";
   databricks::Client client(rc, transport, std::make_shared<http::FakeClock>(), "test");
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   CheckClusterPools(Config(R"({"spark_version": "v", "instance_pool_id": "empty", "docker_image": {"url": "r.io/x:1"}})"),
                     client, nullptr, d);
   ASSERT_EQ(Paths(d, Severity::kError), std::vector<std::string>{"instance_pool_id"});
   EXPECT_NE(d.items()[0].detail.find(kPoolWithoutImagesMessage), std::string::npos);
-  schema::Diagnostics d2;
+  framework::Diagnostics d2;
   CheckClusterPools(Config(R"({"spark_version": "v", "instance_pool_id": "other", "docker_image": {"url": "r.io/x:1"}})"),
                     client, nullptr, d2);
   EXPECT_EQ(Paths(d2, Severity::kError), std::vector<std::string>{"docker_image.url"});

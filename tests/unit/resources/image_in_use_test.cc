@@ -88,7 +88,7 @@ TEST_F(InUseTest, ARefusedListingIsAnErrorThatNamesIt) {
   EXPECT_EQ(answer.check, WorkspaceImageUses::Check::kFailed);
   std::vector<std::string> entries = {"v1", "v2"};
   std::map<std::string, std::string> held;
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   HoldEntriesInUse(answer, /*require_workspace_check=*/false, ThreeTags(), &entries, &held, d);
   EXPECT_THAT(entries, IsEmpty());
   EXPECT_THAT(held, UnorderedElementsAre(Pair("v1", HasSubstr("could not be asked")), Pair("v2", HasSubstr("could not be asked"))));
@@ -134,7 +134,7 @@ TEST(HoldEntriesTest, NoWorkspaceHoldsUnlessOptedOut) {
                           .error = absl::InvalidArgumentError("no host")};
   std::vector<std::string> entries = {"v1"};
   std::map<std::string, std::string> held;
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   HoldEntriesInUse(none, true, ThreeTags(), &entries, &held, d);
   EXPECT_THAT(entries, IsEmpty());
   EXPECT_THAT(held, ElementsAre(Pair("v1", HasSubstr("no Databricks workspace configured"))));
@@ -145,7 +145,7 @@ TEST(HoldEntriesTest, NoWorkspaceHoldsUnlessOptedOut) {
 
   entries = {"v1"};
   held.clear();
-  schema::Diagnostics opted_out;
+  framework::Diagnostics opted_out;
   HoldEntriesInUse(none, false, ThreeTags(), &entries, &held, opted_out);
   EXPECT_THAT(entries, ElementsAre("v1"));
   EXPECT_THAT(held, IsEmpty());

@@ -10,8 +10,8 @@
 namespace dcs::resources {
 namespace {
 
-using schema::Diagnostics;
-using schema::Severity;
+using framework::Diagnostics;
+using framework::Severity;
 
 ImageCheck Check(std::vector<std::string> nodes = {"Standard_DS3_v2"}, std::string spark = "14.3.x-scala2.12") {
   ImageCheck c;
@@ -41,7 +41,7 @@ int Count(const Diagnostics& d, Severity s) {
   return n;
 }
 
-const schema::Diagnostic* Find(const Diagnostics& d, const std::string& summary_part) {
+const framework::Diagnostic* Find(const Diagnostics& d, const std::string& summary_part) {
   for (const auto& i : d.items()) {
     if (i.summary.find(summary_part) != std::string::npos) return &i;
   }

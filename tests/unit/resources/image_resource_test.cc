@@ -25,7 +25,7 @@ Value Strings(std::vector<std::string> items) {
   return Value::List(cty::Type::String(), std::move(v));
 }
 
-std::string Errors(const schema::Diagnostics& d) {
+std::string Errors(const framework::Diagnostics& d) {
   std::string out;
   for (const auto& i : d.items()) out += i.summary + ": " + i.detail + "\n";
   return out;
@@ -163,16 +163,16 @@ TEST(ImageValidateTest, SecretsNeedOneSourceAndUniqueIds) {
     return Config({{"name", Value::String("r.io/app")}, {"tags", Strings({"v1"})},
                    {"secret", Value::List(secret_type, std::move(secrets))}});
   };
-  schema::Diagnostics ok;
+  framework::Diagnostics ok;
   r->ValidateConfig({{}, config({secret("a", "x", std::nullopt), secret("b", std::nullopt, "B")})}, ok);
   EXPECT_FALSE(ok.HasError()) << Errors(ok);
-  schema::Diagnostics two;
+  framework::Diagnostics two;
   r->ValidateConfig({{}, config({secret("a", "x", "A")})}, two);
   EXPECT_NE(Errors(two).find("exactly one source"), std::string::npos) << Errors(two);
-  schema::Diagnostics none;
+  framework::Diagnostics none;
   r->ValidateConfig({{}, config({secret("a", std::nullopt, std::nullopt)})}, none);
   EXPECT_NE(Errors(none).find("exactly one source"), std::string::npos) << Errors(none);
-  schema::Diagnostics dup;
+  framework::Diagnostics dup;
   r->ValidateConfig({{}, config({secret("a", "x", std::nullopt), secret("a", "y", std::nullopt)})}, dup);
   EXPECT_NE(Errors(dup).find("Duplicate secret id"), std::string::npos) << Errors(dup);
   // Keep the schema alive: FindBlock returns a pointer into it.
@@ -197,7 +197,7 @@ TEST(ImageValidateTest, RejectsTagsInNamesBadTagsAndTwoDockerfiles) {
         {"dockerfile_inline", Value::String("FROM scratch")}}, "Conflicting Dockerfile"},
   };
   for (const auto& c : cases) {
-    schema::Diagnostics d;
+    framework::Diagnostics d;
     r->ValidateConfig({{}, Config(c.attrs)}, d);
     if (c.expected.empty()) {
       EXPECT_FALSE(d.HasError()) << Errors(d);

@@ -91,7 +91,7 @@ TEST(ProviderClientsTest, ClientsOfReadsTheContextTyped) {
 
 TEST(ProviderClientsTest, WorkspaceClientOrDiagnoseSaysWhatToConfigure) {
   framework::Context unconfigured;
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   EXPECT_EQ(WorkspaceClientOrDiagnose(unconfigured, d), nullptr);
   ASSERT_TRUE(d.HasError());
 }

@@ -8,12 +8,12 @@
 namespace dcs::resources {
 namespace {
 
-schema::Diagnostics ValidateAttribute(const std::string& name, const cty::Value& v) {
+framework::Diagnostics ValidateAttribute(const std::string& name, const cty::Value& v) {
   auto provider = NewProvider("test");
   const schema::Schema s = provider->GetSchema();
   const schema::Attribute* attr = s.block.FindAttribute(name);
   EXPECT_NE(attr, nullptr) << name;
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   if (attr == nullptr) return d;
   for (const auto& validator : attr->validators) validator->Validate(v, cty::Path().Attr(name), d);
   return d;
@@ -23,11 +23,11 @@ schema::Diagnostics ValidateAttribute(const std::string& name, const cty::Value&
 // the retrying client convert an infinite interval to an integer.
 TEST(ProviderConfigTest, RateLimitMustBeAPlausibleRate) {
   for (const char* bad : {"1e-300", "0", "-1", "1e300"}) {
-    schema::Diagnostics d = ValidateAttribute("rate_limit", cty::Value::NumberVal(*cty::Number::Parse(bad)));
+    framework::Diagnostics d = ValidateAttribute("rate_limit", cty::Value::NumberVal(*cty::Number::Parse(bad)));
     EXPECT_TRUE(d.HasError()) << bad;
   }
   for (const char* good : {"15", "0.5", "10000"}) {
-    schema::Diagnostics d = ValidateAttribute("rate_limit", cty::Value::NumberVal(*cty::Number::Parse(good)));
+    framework::Diagnostics d = ValidateAttribute("rate_limit", cty::Value::NumberVal(*cty::Number::Parse(good)));
     EXPECT_FALSE(d.HasError()) << good;
   }
 }

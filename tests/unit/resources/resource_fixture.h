@@ -68,7 +68,7 @@ class ResourceTest : public ::testing::Test {
     return cty::Value::Object(type_, std::move(attrs));
   }
 
-  static std::string FirstError(const schema::Diagnostics& d) { return d.HasError() ? d.FirstError() : ""; }
+  static std::string FirstError(const framework::Diagnostics& d) { return d.HasError() ? d.FirstError() : ""; }
 
   // Plans `config` over `prior` as a client would (the proposed value keeps
   // prior values of computed attributes the config leaves null), through the

@@ -35,7 +35,7 @@ TEST(TimeoutsTest, InvalidDurationIsADiagnosticOnTheAttribute) {
   schema::NestedBlock block = TimeoutsBlock({});
   const schema::Attribute* create = block.block->FindAttribute("create");
   ASSERT_NE(create, nullptr);
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   create->validators[0]->Validate(cty::Value::String("soon"), cty::Path::Root("timeouts").Attr("create"), d);
   ASSERT_TRUE(d.HasError());
   EXPECT_EQ(d.items()[0].path->ToString(), "timeouts.create");

@@ -84,10 +84,10 @@ TEST_F(WorkspaceConfResourceTest, KeysThatRefuseAnEmptyValueAreNeverSent) {
 
   auto* planner = dynamic_cast<const fw::ResourceWithDestroyPlan*>(resource_.get());
   ASSERT_NE(planner, nullptr);
-  schema::Diagnostics plan;
+  framework::Diagnostics plan;
   planner->PlanDestroy({ctx_, Planned({}), restore}, plan);
   ASSERT_EQ(plan.items().size(), 1u);
-  EXPECT_EQ(plan.items()[0].severity, schema::Severity::kWarning);
+  EXPECT_EQ(plan.items()[0].severity, framework::Severity::kWarning);
   EXPECT_NE(plan.items()[0].detail.find("enableIpAccessLists"), std::string::npos);
 }
 

@@ -165,9 +165,9 @@ namespace {
 
 // Issue 14: a diagnostic quoting outside text with invalid UTF-8 made protobuf
 // refuse the whole reply. Diagnostics are scrubbed before serialisation, both
-// from schema::Diagnostics and when written straight into a reply.
+// from framework::Diagnostics and when written straight into a reply.
 TEST(DiagnosticsUtf8Test, InvalidUtf8NeverReachesTheReply) {
-  schema::Diagnostics d;
+  framework::Diagnostics d;
   d.AddError("bad \xc3", "body: a\xc3\xa9\xc3");
   tfplugin6::ApplyResourceChange::Response resp;
   ToProto(d, resp.mutable_diagnostics());

@@ -1,6 +1,6 @@
-#include "sdk/schema/diagnostics.h"
+#include "sdk/framework/diagnostics.h"
 
-namespace dcs::schema {
+namespace dcs::framework {
 
 void Diagnostics::AddError(std::string summary, std::string detail,
                            std::optional<cty::Path> path) {
@@ -36,4 +36,4 @@ std::string Diagnostics::FirstError() const {
   return "";
 }
 
-}  // namespace dcs::schema
+}  // namespace dcs::framework

@@ -1,9 +1,11 @@
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 #include <gtest/gtest.h>
 
 namespace dcs::schema {
 namespace {
+
+using framework::Diagnostics;
 
 const cty::Type S = cty::Type::String();
 

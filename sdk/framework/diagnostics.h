@@ -1,8 +1,8 @@
 // Diagnostics: what users see. An ordered list of {severity, summary, detail,
 // attribute path}. Inside the code errors are absl::Status; they become
 // Diagnostics only at the resource/data-source boundary.
-#ifndef DCS_SDK_SCHEMA_DIAGNOSTICS_H_
-#define DCS_SDK_SCHEMA_DIAGNOSTICS_H_
+#ifndef DCS_SDK_FRAMEWORK_DIAGNOSTICS_H_
+#define DCS_SDK_FRAMEWORK_DIAGNOSTICS_H_
 
 #include <optional>
 #include <string>
@@ -11,7 +11,7 @@
 #include "absl/status/status.h"
 #include "sdk/cty/path.h"
 
-namespace dcs::schema {
+namespace dcs::framework {
 
 enum class Severity { kError, kWarning };
 
@@ -43,6 +43,6 @@ class Diagnostics {
   std::vector<Diagnostic> items_;
 };
 
-}  // namespace dcs::schema
+}  // namespace dcs::framework
 
-#endif  // DCS_SDK_SCHEMA_DIAGNOSTICS_H_
+#endif  // DCS_SDK_FRAMEWORK_DIAGNOSTICS_H_

@@ -1,13 +1,13 @@
 // Declarative schemas: the single source of truth for a resource, data
-// source or provider configuration. Protocol schema (server/to_proto), config
-// validation (framework), docs (schema/docs) and state mapping derive from it.
+// source or provider configuration. Protocol schema (sdk/server), config
+// validation (framework), docs (framework/docs) and state mapping derive from it.
 //
 // Declare with C++20 designated initializers, one literal per attribute:
 //   Attribute{.name = "cloud", .type = cty::Type::String(),
 //             .mode = Mode::kOptional, .description = "…",
 //             .validators = {OneOf({"aws", "azure"})}}
-#ifndef DCS_SDK_SCHEMA_SCHEMA_H_
-#define DCS_SDK_SCHEMA_SCHEMA_H_
+#ifndef DCS_SDK_FRAMEWORK_SCHEMA_H_
+#define DCS_SDK_FRAMEWORK_SCHEMA_H_
 
 #include <atomic>
 #include <cstdint>
@@ -20,7 +20,7 @@
 #include "sdk/cty/path.h"
 #include "sdk/cty/type.h"
 #include "sdk/cty/value.h"
-#include "sdk/schema/diagnostics.h"
+#include "sdk/framework/diagnostics.h"
 
 namespace dcs::schema {
 
@@ -34,7 +34,7 @@ class Validator {
   virtual ~Validator() = default;
   virtual std::string Description() const = 0;
   virtual void Validate(const cty::Value& value, const cty::Path& path,
-                        Diagnostics& diagnostics) const = 0;
+                        framework::Diagnostics& diagnostics) const = 0;
 };
 
 struct AttributePlanRequest {
@@ -48,7 +48,7 @@ struct AttributePlanRequest {
 struct AttributePlanResponse {
   cty::Value planned;  // starts as the value planned so far
   bool requires_replace = false;
-  Diagnostics diagnostics;
+  framework::Diagnostics diagnostics;
 };
 
 // Adjusts the planned value of one attribute (requires-replace,
@@ -156,4 +156,4 @@ absl::Status ValidateSchema(const Schema& schema);
 
 }  // namespace dcs::schema
 
-#endif  // DCS_SDK_SCHEMA_SCHEMA_H_
+#endif  // DCS_SDK_FRAMEWORK_SCHEMA_H_

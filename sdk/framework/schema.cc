@@ -1,4 +1,4 @@
-#include "sdk/schema/schema.h"
+#include "sdk/framework/schema.h"
 
 #include <set>
 
