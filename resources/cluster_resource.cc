@@ -58,9 +58,6 @@ std::string ClusterUrl(const std::string& host, const std::string& id) {
   return absl::StrCat(host, "/#setting/clusters/", id, "/configuration");
 }
 
-// State from a clusters/get answer. User-settable fields come from `spec`
-// (the last submitted settings, free of server defaults); `prior` supplies
-// what the API never returns.
 // State from a clusters/get answer. User-settable fields come from the
 // last submitted settings (free of server defaults); `prior` supplies what
 // the API never returns.

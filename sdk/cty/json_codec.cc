@@ -244,7 +244,7 @@ class JsonReader {
 
 // ----------------------------------------------------------------- decoding
 
-absl::Status Error(const Path& path, absl::string_view what) {
+absl::Status Error(const PathFrame& path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), what));
 }
 
@@ -279,7 +279,7 @@ class Decoder {
  public:
   explicit Decoder(bool ignore_unknown_attributes) : ignore_unknown_(ignore_unknown_attributes) {}
 
-  absl::StatusOr<Value> Decode(const JNode& node, const Type& type, const Path& path) {
+  absl::StatusOr<Value> Decode(const JNode& node, const Type& type, const PathFrame& path) {
     if (node.kind == JNode::Kind::kNull) return Value::Null(type);
     switch (type.kind()) {
       case TypeKind::kDynamic: return DecodeDynamic(node, path);
@@ -296,7 +296,7 @@ class Decoder {
   }
 
  private:
-  absl::StatusOr<Value> DecodeDynamic(const JNode& node, const Path& path) {
+  absl::StatusOr<Value> DecodeDynamic(const JNode& node, const PathFrame& path) {
     const JNode* type_node = nullptr;
     const JNode* value_node = nullptr;
     if (node.kind == JNode::Kind::kObject) {
@@ -315,7 +315,7 @@ class Decoder {
     return Decode(*value_node, *type, path);
   }
 
-  static absl::StatusOr<Value> DecodeString(const JNode& node, const Path& path) {
+  static absl::StatusOr<Value> DecodeString(const JNode& node, const PathFrame& path) {
     switch (node.kind) {
       case JNode::Kind::kString:
       case JNode::Kind::kNumber: return Value::String(node.text);
@@ -324,7 +324,7 @@ class Decoder {
     }
   }
 
-  static absl::StatusOr<Value> DecodeNumber(const JNode& node, const Path& path) {
+  static absl::StatusOr<Value> DecodeNumber(const JNode& node, const PathFrame& path) {
     if (node.kind != JNode::Kind::kNumber && node.kind != JNode::Kind::kString) {
       return Error(path, "expected number");
     }
@@ -333,7 +333,7 @@ class Decoder {
     return Value::NumberVal(*std::move(n));
   }
 
-  static absl::StatusOr<Value> DecodeBool(const JNode& node, const Path& path) {
+  static absl::StatusOr<Value> DecodeBool(const JNode& node, const PathFrame& path) {
     if (node.kind == JNode::Kind::kBool) return Value::Bool(node.boolean);
     if (node.kind == JNode::Kind::kString && (node.text == "true" || node.text == "false")) {
       return Value::Bool(node.text == "true");
@@ -341,7 +341,7 @@ class Decoder {
     return Error(path, "expected bool");
   }
 
-  absl::StatusOr<Value> DecodeSequence(const JNode& node, const Type& type, const Path& path) {
+  absl::StatusOr<Value> DecodeSequence(const JNode& node, const Type& type, const PathFrame& path) {
     if (node.kind != JNode::Kind::kArray) return Error(path, absl::StrCat("expected ", type.FriendlyName()));
     const bool tuple = type.kind() == TypeKind::kTuple;
     if (tuple && node.items.size() != type.tuple_elements().size()) {
@@ -360,7 +360,7 @@ class Decoder {
     return Value::List(type.element_type(), std::move(elements));
   }
 
-  absl::StatusOr<Value> DecodeMap(const JNode& node, const Type& type, const Path& path) {
+  absl::StatusOr<Value> DecodeMap(const JNode& node, const Type& type, const PathFrame& path) {
     if (node.kind != JNode::Kind::kObject) return Error(path, absl::StrCat("expected ", type.FriendlyName()));
     std::map<std::string, Value> elements;
     for (const auto& [key, member] : node.members) {
@@ -373,7 +373,7 @@ class Decoder {
     return Value::Map(type.element_type(), std::move(elements));
   }
 
-  absl::StatusOr<Value> DecodeObject(const JNode& node, const Type& type, const Path& path) {
+  absl::StatusOr<Value> DecodeObject(const JNode& node, const Type& type, const PathFrame& path) {
     if (node.kind != JNode::Kind::kObject) return Error(path, "expected object");
     std::map<std::string, Value> attributes;
     for (const auto& [key, member] : node.members) {
@@ -397,7 +397,7 @@ class Decoder {
 
 // ----------------------------------------------------------------- encoding
 
-absl::Status AppendQuoted(std::string& out, const std::string& s, const Path& path) {
+absl::Status AppendQuoted(std::string& out, const std::string& s, const PathFrame& path) {
   try {
     out += nlohmann::json(s).dump();
   } catch (const std::exception&) {
@@ -406,9 +406,9 @@ absl::Status AppendQuoted(std::string& out, const std::string& s, const Path& pa
   return absl::OkStatus();
 }
 
-absl::Status Append(std::string& out, const Value& value, const Type& type, const Path& path);
+absl::Status Append(std::string& out, const Value& value, const Type& type, const PathFrame& path);
 
-absl::Status AppendSequence(std::string& out, const Value& value, const Type& type, const Path& path) {
+absl::Status AppendSequence(std::string& out, const Value& value, const Type& type, const PathFrame& path) {
   out += '[';
   const auto& elements = value.Elements();
   for (size_t i = 0; i < elements.size(); ++i) {
@@ -421,14 +421,14 @@ absl::Status AppendSequence(std::string& out, const Value& value, const Type& ty
   return absl::OkStatus();
 }
 
-absl::Status AppendEntries(std::string& out, const Value& value, const Type& type, const Path& path) {
+absl::Status AppendEntries(std::string& out, const Value& value, const Type& type, const PathFrame& path) {
   const bool object = type.IsObject();
   out += '{';
   bool first = true;
   for (const auto& [key, v] : value.Attributes()) {
     if (!first) out += ',';
     first = false;
-    Path child = object ? path.Attr(key) : path.Key(key);
+    PathFrame child = object ? path.Attr(key) : path.Key(key);
     absl::Status s = AppendQuoted(out, key, child);
     if (!s.ok()) return s;
     out += ':';
@@ -440,7 +440,7 @@ absl::Status AppendEntries(std::string& out, const Value& value, const Type& typ
 }
 
 // REQUIRES: Conform(value, type) succeeded.
-absl::Status Append(std::string& out, const Value& value, const Type& type, const Path& path) {
+absl::Status Append(std::string& out, const Value& value, const Type& type, const PathFrame& path) {
   if (type.IsDynamic() && !value.type().IsDynamic()) {
     out += "{\"value\":";
     absl::Status s = Append(out, value, value.type(), path);
@@ -470,7 +470,7 @@ absl::StatusOr<std::string> EncodeJson(const Value& value, const Type& type) {
   absl::Status conform = Conform(value, type);
   if (!conform.ok()) return conform;
   std::string out;
-  absl::Status s = Append(out, value, type, Path());
+  absl::Status s = Append(out, value, type, PathFrame());
   if (!s.ok()) return s;
   return out;
 }
@@ -479,7 +479,7 @@ absl::StatusOr<Value> DecodeJson(std::string_view text, const Type& type, bool i
   try {
     absl::StatusOr<JNode> root = JsonReader(text).ReadDocument();
     if (!root.ok()) return root.status();
-    return Decoder(ignore_unknown_attributes).Decode(*root, type, Path());
+    return Decoder(ignore_unknown_attributes).Decode(*root, type, PathFrame());
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("JSON decoding failed: ", e.what()));
   }

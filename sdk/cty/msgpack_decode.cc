@@ -15,7 +15,7 @@ constexpr int kMaxDepth = 256;
 constexpr int8_t kRefinedUnknownExt = 12;
 constexpr size_t kMaxRefinementPayload = 1024;
 
-absl::Status Error(const Path& path, absl::string_view what) {
+absl::Status Error(const PathFrame& path, absl::string_view what) {
   return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), what));
 }
 
@@ -27,7 +27,7 @@ bool ReferenceBuffer(msgpack::type::object_type, std::size_t, void*) { return tr
 // lengths are capped by the input size: every array element takes at least
 // one byte and every map entry two, so nothing larger can be genuine, and
 // msgpack-cxx allocates arrays/maps up front from the declared count.
-absl::StatusOr<msgpack::object_handle> Unpack(std::string_view bytes, const Path& path) {
+absl::StatusOr<msgpack::object_handle> Unpack(std::string_view bytes, const PathFrame& path) {
   size_t n = bytes.size();
   msgpack::unpack_limit limit(n, n / 2, n, n, n, kMaxDepth + 2);
   try {
@@ -48,7 +48,7 @@ std::string_view StrOf(const msgpack::object& o) {
                                       : std::string_view(o.via.bin.ptr, o.via.bin.size);
 }
 
-absl::StatusOr<Number> DecodeNumber(const msgpack::object& o, const Path& path) {
+absl::StatusOr<Number> DecodeNumber(const msgpack::object& o, const PathFrame& path) {
   switch (o.type) {
     case msgpack::type::POSITIVE_INTEGER: return Number::FromUint64(o.via.u64);
     case msgpack::type::NEGATIVE_INTEGER: return Number::FromInt64(o.via.i64);
@@ -66,7 +66,7 @@ absl::StatusOr<Number> DecodeNumber(const msgpack::object& o, const Path& path) 
   }
 }
 
-absl::StatusOr<int64_t> DecodeInt(const msgpack::object& o, const Path& path) {
+absl::StatusOr<int64_t> DecodeInt(const msgpack::object& o, const PathFrame& path) {
   if (o.type == msgpack::type::NEGATIVE_INTEGER) return o.via.i64;
   if (o.type == msgpack::type::POSITIVE_INTEGER && o.via.u64 <= INT64_MAX) {
     return static_cast<int64_t>(o.via.u64);
@@ -74,7 +74,7 @@ absl::StatusOr<int64_t> DecodeInt(const msgpack::object& o, const Path& path) {
   return Error(path, "refinement length must be an integer");
 }
 
-absl::Status DecodeBound(const msgpack::object& o, const Path& path, std::optional<Number>& bound,
+absl::Status DecodeBound(const msgpack::object& o, const PathFrame& path, std::optional<Number>& bound,
                          bool& inclusive) {
   if (o.type != msgpack::type::ARRAY || o.via.array.size != 2 ||
       o.via.array.ptr[1].type != msgpack::type::BOOLEAN) {
@@ -91,7 +91,7 @@ absl::Status DecodeBound(const msgpack::object& o, const Path& path, std::option
   return absl::OkStatus();
 }
 
-absl::Status DecodeRefinement(uint64_t key, const msgpack::object& v, const Path& path, Refinements& r) {
+absl::Status DecodeRefinement(uint64_t key, const msgpack::object& v, const PathFrame& path, Refinements& r) {
   switch (key) {
     case 1:
       if (v.type != msgpack::type::BOOLEAN) return Error(path, "nullness refinement must be a bool");
@@ -115,7 +115,7 @@ absl::Status DecodeRefinement(uint64_t key, const msgpack::object& v, const Path
   }
 }
 
-absl::StatusOr<Value> DecodeUnknown(const msgpack::object& o, const Type& type, const Path& path) {
+absl::StatusOr<Value> DecodeUnknown(const msgpack::object& o, const Type& type, const PathFrame& path) {
   const msgpack::object_ext& ext = o.via.ext;
   size_t payload_size = ext.size;  // msgpack-cxx excludes the type byte
   // Only code 12 carries meaning; other codes are plain unknowns.
@@ -135,9 +135,9 @@ absl::StatusOr<Value> DecodeUnknown(const msgpack::object& o, const Type& type, 
   return Value::Unknown(type, std::move(r));
 }
 
-absl::StatusOr<Value> Decode(const msgpack::object& o, const Type& type, const Path& path, int depth);
+absl::StatusOr<Value> Decode(const msgpack::object& o, const Type& type, const PathFrame& path, int depth);
 
-absl::StatusOr<Value> DecodeDynamic(const msgpack::object& o, const Path& path, int depth) {
+absl::StatusOr<Value> DecodeDynamic(const msgpack::object& o, const PathFrame& path, int depth) {
   if (o.type != msgpack::type::ARRAY || o.via.array.size != 2) {
     return Error(path, "expected [type, value] for a dynamic value");
   }
@@ -151,7 +151,7 @@ absl::StatusOr<Value> DecodeDynamic(const msgpack::object& o, const Path& path, 
 }
 
 absl::StatusOr<std::vector<Value>> DecodeElements(const msgpack::object& o, const Type& type,
-                                                  const Path& path, int depth) {
+                                                  const PathFrame& path, int depth) {
   if (o.type != msgpack::type::ARRAY) return Error(path, absl::StrCat("expected ", type.FriendlyName()));
   const bool tuple = type.kind() == TypeKind::kTuple;
   if (tuple && o.via.array.size != type.tuple_elements().size()) {
@@ -169,7 +169,7 @@ absl::StatusOr<std::vector<Value>> DecodeElements(const msgpack::object& o, cons
 }
 
 absl::StatusOr<std::map<std::string, Value>> DecodeEntries(const msgpack::object& o, const Type& type,
-                                                           const Path& path, int depth) {
+                                                           const PathFrame& path, int depth) {
   if (o.type != msgpack::type::MAP) return Error(path, absl::StrCat("expected ", type.FriendlyName()));
   const bool object = type.IsObject();
   std::map<std::string, Value> entries;
@@ -180,7 +180,7 @@ absl::StatusOr<std::map<std::string, Value>> DecodeEntries(const msgpack::object
     const Type* value_type = object ? type.attribute_type(key) : &type.element_type();
     if (value_type == nullptr) return Error(path, absl::StrCat("unsupported attribute \"", key, "\""));
     if (entries.count(key)) return Error(path, absl::StrCat("duplicate key \"", key, "\""));
-    Path child = object ? path.Attr(key) : path.Key(key);
+    PathFrame child = object ? path.Attr(key) : path.Key(key);
     absl::StatusOr<Value> v = Decode(kv.val, *value_type, child, depth + 1);
     if (!v.ok()) return v.status();
     entries.emplace(std::move(key), *std::move(v));
@@ -193,7 +193,7 @@ absl::StatusOr<std::map<std::string, Value>> DecodeEntries(const msgpack::object
   return entries;
 }
 
-absl::StatusOr<Value> Decode(const msgpack::object& o, const Type& type, const Path& path, int depth) {
+absl::StatusOr<Value> Decode(const msgpack::object& o, const Type& type, const PathFrame& path, int depth) {
   if (depth > kMaxDepth) return Error(path, absl::StrCat("nested deeper than ", kMaxDepth, " levels"));
   if (o.type == msgpack::type::EXT) return DecodeUnknown(o, type, path);
   if (o.type == msgpack::type::NIL) return Value::Null(type);
@@ -233,10 +233,10 @@ absl::StatusOr<Value> Decode(const msgpack::object& o, const Type& type, const P
 }  // namespace
 
 absl::StatusOr<Value> DecodeMsgpack(std::string_view bytes, const Type& type) {
-  absl::StatusOr<msgpack::object_handle> handle = Unpack(bytes, Path());
+  absl::StatusOr<msgpack::object_handle> handle = Unpack(bytes, PathFrame());
   if (!handle.ok()) return handle.status();
   try {
-    return Decode(handle->get(), type, Path(), 0);
+    return Decode(handle->get(), type, PathFrame(), 0);
   } catch (const std::exception& e) {
     return absl::InvalidArgumentError(absl::StrCat("msgpack decoding failed: ", e.what()));
   }

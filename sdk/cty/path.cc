@@ -50,4 +50,15 @@ std::string Path::ErrorPrefix() const {
   return (leading_attribute ? "." : "") + ToString() + ": ";
 }
 
+Path PathFrame::ToPath() const {
+  if (parent_ == nullptr) return Path();
+  const Path parent = parent_->ToPath();
+  switch (kind_) {
+    case PathStep::Kind::kAttribute: return parent.Attr(std::string(name_));
+    case PathStep::Kind::kKeyString: return parent.Key(std::string(name_));
+    case PathStep::Kind::kKeyInt: return parent.Index(index_);
+  }
+  return parent;
+}
+
 }  // namespace dcs::cty

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 #include <variant>
 #include <vector>
 
@@ -38,6 +39,31 @@ class Path {
 
  private:
   std::vector<PathStep> steps_;
+};
+
+// Where a walk over a value stands, as a chain of frames on the walker's
+// stack: Attr/Key/Index cost nothing, and a Path is built only when an error
+// needs one. Decoding and conforming visit every value of a state on each
+// read and plan; building a Path (a vector of strings) per visited value cost
+// more than the work itself. A frame refers to its parent and to the name it
+// was given, so it must not outlive either.
+class PathFrame {
+ public:
+  PathFrame() = default;
+  PathFrame Attr(std::string_view name) const { return PathFrame(this, PathStep::Kind::kAttribute, name, 0); }
+  PathFrame Key(std::string_view key) const { return PathFrame(this, PathStep::Kind::kKeyString, key, 0); }
+  PathFrame Index(int64_t index) const { return PathFrame(this, PathStep::Kind::kKeyInt, {}, index); }
+
+  Path ToPath() const;
+  std::string ErrorPrefix() const { return ToPath().ErrorPrefix(); }
+
+ private:
+  PathFrame(const PathFrame* parent, PathStep::Kind kind, std::string_view name, int64_t index)
+      : parent_(parent), kind_(kind), name_(name), index_(index) {}
+  const PathFrame* parent_ = nullptr;  // nullptr at the root
+  PathStep::Kind kind_ = PathStep::Kind::kAttribute;
+  std::string_view name_;
+  int64_t index_ = 0;
 };
 
 }  // namespace dcs::cty

@@ -347,67 +347,79 @@ std::string Value::DebugString() const {
 
 namespace {
 
-absl::Status ConformAt(const Value& value, const Type& type, const Path& path, int depth);
+absl::Status ConformAt(const Value& value, const Type& type, const PathFrame& at, int depth);
 
-absl::Status Mismatch(const Path& path, const Type& type) {
-  return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), "expected ", type.FriendlyName()));
+absl::Status Mismatch(const PathFrame& at, const Type& type) {
+  return absl::InvalidArgumentError(absl::StrCat(at.ErrorPrefix(), "expected ", type.FriendlyName()));
 }
 
-absl::Status ConformObject(const Value& value, const Type& type, const Path& path, int depth) {
-  const auto& attributes = value.Attributes();
-  for (const auto& [name, v] : attributes) {
+// The error for an object whose attribute names differ from its type's: an
+// unsupported attribute first, then a missing one.
+absl::Status ObjectShapeError(const Value& value, const Type& type, const PathFrame& at) {
+  for (const auto& [name, v] : value.Attributes()) {
     if (!type.attribute_type(name)) {
-      return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), "unsupported attribute \"", name, "\""));
+      return absl::InvalidArgumentError(absl::StrCat(at.ErrorPrefix(), "unsupported attribute \"", name, "\""));
     }
   }
   for (const auto& [name, attr_type] : type.attribute_types()) {
-    auto it = attributes.find(name);
-    if (it == attributes.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), "attribute \"", name, "\" is required"));
+    if (!value.Attributes().count(name)) {
+      return absl::InvalidArgumentError(absl::StrCat(at.ErrorPrefix(), "attribute \"", name, "\" is required"));
     }
-    absl::Status s = ConformAt(it->second, attr_type, path.Attr(name), depth + 1);
-    if (!s.ok()) return s;
   }
   return absl::OkStatus();
 }
 
-absl::Status ConformAt(const Value& value, const Type& type, const Path& path, int depth) {
-  if (depth > 1000) return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), "nested too deeply"));
+absl::Status ConformObject(const Value& value, const Type& type, const PathFrame& at, int depth) {
+  const auto& attributes = value.Attributes();
+  const auto& attribute_types = type.attribute_types();
+  if (attributes.size() != attribute_types.size()) return ObjectShapeError(value, type, at);
+  // Both maps are sorted by name, so one pass pairs them up.
+  auto it = attributes.begin();
+  for (const auto& [name, attr_type] : attribute_types) {
+    if (it->first != name) return ObjectShapeError(value, type, at);
+    absl::Status s = ConformAt(it->second, attr_type, at.Attr(name), depth + 1);
+    if (!s.ok()) return s;
+    ++it;
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ConformAt(const Value& value, const Type& type, const PathFrame& at, int depth) {
+  if (depth > 1000) return absl::InvalidArgumentError(absl::StrCat(at.ErrorPrefix(), "nested too deeply"));
   if (type.IsDynamic()) return absl::OkStatus();
   // A null/unknown of dynamic type says nothing about its type, so it fits any slot.
   if (value.IsNull() || !value.IsKnown()) {
-    if (value.type().IsDynamic() || SameType(value.type(), type)) return absl::OkStatus();
-    return Mismatch(path, type);
+    if (value.type().IsDynamic() || value.type() == type || SameType(value.type(), type)) return absl::OkStatus();
+    return Mismatch(at, type);
   }
-  if (value.type().kind() != type.kind()) return Mismatch(path, type);
+  if (value.type().kind() != type.kind()) return Mismatch(at, type);
   switch (type.kind()) {
     case TypeKind::kList:
     case TypeKind::kSet:
       for (size_t i = 0; i < value.Elements().size(); ++i) {
-        absl::Status s = ConformAt(value.Elements()[i], type.element_type(),
-                                   path.Index(static_cast<int64_t>(i)), depth + 1);
+        absl::Status s = ConformAt(value.Elements()[i], type.element_type(), at.Index(static_cast<int64_t>(i)), depth + 1);
         if (!s.ok()) return s;
       }
       return absl::OkStatus();
     case TypeKind::kMap:
       for (const auto& [key, v] : value.Attributes()) {
-        absl::Status s = ConformAt(v, type.element_type(), path.Key(key), depth + 1);
+        absl::Status s = ConformAt(v, type.element_type(), at.Key(key), depth + 1);
         if (!s.ok()) return s;
       }
       return absl::OkStatus();
     case TypeKind::kTuple: {
       const auto& types = type.tuple_elements();
       if (value.Elements().size() != types.size()) {
-        return absl::InvalidArgumentError(absl::StrCat(path.ErrorPrefix(), "expected a tuple of ", types.size(), " elements"));
+        return absl::InvalidArgumentError(absl::StrCat(at.ErrorPrefix(), "expected a tuple of ", types.size(), " elements"));
       }
       for (size_t i = 0; i < types.size(); ++i) {
-        absl::Status s = ConformAt(value.Elements()[i], types[i], path.Index(static_cast<int64_t>(i)), depth + 1);
+        absl::Status s = ConformAt(value.Elements()[i], types[i], at.Index(static_cast<int64_t>(i)), depth + 1);
         if (!s.ok()) return s;
       }
       return absl::OkStatus();
     }
     case TypeKind::kObject:
-      return ConformObject(value, type, path, depth);
+      return ConformObject(value, type, at, depth);
     default:
       return absl::OkStatus();
   }
@@ -415,6 +427,6 @@ absl::Status ConformAt(const Value& value, const Type& type, const Path& path, i
 
 }  // namespace
 
-absl::Status Conform(const Value& value, const Type& type) { return ConformAt(value, type, Path(), 0); }
+absl::Status Conform(const Value& value, const Type& type) { return ConformAt(value, type, PathFrame{}, 0); }
 
 }  // namespace dcs::cty

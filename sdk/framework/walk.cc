@@ -42,6 +42,76 @@ void ForEachElement(schema::Nesting nesting, const cty::Value& v, const cty::Pat
   }
 }
 
+using AttributePredicate = bool (*)(const schema::Attribute&);
+bool IsWriteOnly(const schema::Attribute& a) { return a.write_only; }
+bool IsSecret(const schema::Attribute& a) { return a.sensitive || a.write_only; }
+
+// Whether these attributes (or anything nested in them) include one `pred`
+// holds for. The walks below ask it before descending: a schema is far
+// smaller than a state, and most of a state holds neither secrets nor
+// write-only values, so they skip most of it.
+bool Declares(const std::vector<schema::Attribute>& attributes, AttributePredicate pred) {
+  for (const auto& a : attributes) {
+    if (pred(a) || (a.nested && Declares(a.nested->attributes, pred))) return true;
+  }
+  return false;
+}
+bool Declares(const schema::Block& block, AttributePredicate pred) {
+  if (Declares(block.attributes, pred)) return true;
+  for (const auto& nb : block.blocks) {
+    if (Declares(*nb.block, pred)) return true;
+  }
+  return false;
+}
+
+// Calls `visit(element)` for every element of a collection of objects.
+template <class Visit>
+void ForEachObject(schema::Nesting nesting, const cty::Value& v, const Visit& visit) {
+  if (!v.IsKnown() || v.IsNull()) return;
+  switch (nesting) {
+    case schema::Nesting::kSingle:
+    case schema::Nesting::kGroup:
+      visit(v);
+      return;
+    case schema::Nesting::kList:
+    case schema::Nesting::kSet:
+      for (const auto& e : v.Elements()) visit(e);
+      return;
+    case schema::Nesting::kMap:
+      for (const auto& [k, e] : v.Attributes()) visit(e);
+      return;
+  }
+}
+
+// Calls `found(attribute, value)` for every attribute `pred` holds for, in
+// `object` of `attributes` + `blocks`; stops early when `found` returns false.
+// Returns false when stopped.
+template <class Found>
+bool VisitWhere(const std::vector<schema::Attribute>& attributes, const std::vector<schema::NestedBlock>& blocks,
+                const cty::Value& object, AttributePredicate pred, const Found& found) {
+  if (!IsKnownObject(object)) return true;
+  for (const auto& a : attributes) {
+    if (pred(a)) {
+      if (!found(a, AttrOrNull(object, a.name, a.ValueType()))) return false;
+    } else if (a.nested && Declares(a.nested->attributes, pred)) {
+      bool go_on = true;
+      ForEachObject(a.nested->nesting, AttrOrNull(object, a.name, a.ValueType()), [&](const cty::Value& e) {
+        if (go_on) go_on = VisitWhere(a.nested->attributes, {}, e, pred, found);
+      });
+      if (!go_on) return false;
+    }
+  }
+  for (const auto& nb : blocks) {
+    if (!Declares(*nb.block, pred)) continue;
+    bool go_on = true;
+    ForEachObject(nb.nesting, AttrOrNull(object, nb.name, cty::Type::Dynamic()), [&](const cty::Value& e) {
+      if (go_on) go_on = VisitWhere(nb.block->attributes, nb.block->blocks, e, pred, found);
+    });
+    if (!go_on) return false;
+  }
+  return true;
+}
+
 }  // namespace
 
 cty::Value AttrOrNull(const cty::Value& object, const std::string& name, const cty::Type& type) {
@@ -76,17 +146,19 @@ cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, 
                            bool supported);
 
 cty::Value NullWriteOnlyObject(const schema::Block& block, const cty::Value& object, bool supported) {
-  if (!IsKnownObject(object)) return object;
+  if (!IsKnownObject(object) || !Declares(block, IsWriteOnly)) return object;
   std::map<std::string, cty::Value> attrs = object.Attributes();
   for (const auto& a : block.attributes) {
     if (a.write_only) {
       if (supported || !a.sensitive) attrs[a.name] = cty::Value::Null(a.ValueType());
-    } else if (a.nested) {
+    } else if (a.nested && Declares(a.nested->attributes, IsWriteOnly)) {
       attrs[a.name] = NullWriteOnlyIn(a.nested->nesting, BlockOf(*a.nested), attrs[a.name], supported);
     }
   }
   for (const auto& nb : block.blocks) {
-    attrs[nb.name] = NullWriteOnlyIn(nb.nesting, *nb.block, attrs[nb.name], supported);
+    if (Declares(*nb.block, IsWriteOnly)) {
+      attrs[nb.name] = NullWriteOnlyIn(nb.nesting, *nb.block, attrs[nb.name], supported);
+    }
   }
   return cty::Value::Object(object.type(), std::move(attrs));
 }
@@ -118,15 +190,18 @@ cty::Value NullWriteOnlyIn(schema::Nesting nesting, const schema::Block& block, 
 
 cty::Value NullWriteOnly(const schema::Block& block, const cty::Value& object,
                          bool client_supports_write_only) {
+  // Nearly always there is nothing to null: then the state stays as it is,
+  // without rebuilding every object on the way to the write-only attributes.
+  if (!HasWriteOnlyValues(block, object)) return object;
   return NullWriteOnlyObject(block, object, client_supports_write_only);
 }
 
 bool HasWriteOnlyValues(const schema::Block& block, const cty::Value& object) {
   bool found = false;
-  VisitAttributes(block, object, cty::Path(),
-                  [&](const schema::Attribute& a, const cty::Value& v, const cty::Path&) {
-                    if (a.write_only && v.IsKnown() && !v.IsNull()) found = true;
-                  });
+  VisitWhere(block.attributes, block.blocks, object, IsWriteOnly, [&](const schema::Attribute&, const cty::Value& v) {
+    found = v.IsKnown() && !v.IsNull();
+    return !found;
+  });
   return found;
 }
 
@@ -177,8 +252,9 @@ void RegisterStrings(const cty::Value& v) {
 
 void RegisterSensitiveValues(const schema::Block& block, const cty::Value& object) {
   if (object.IsNull() || !object.IsKnown()) return;
-  VisitAttributes(block, object, cty::Path(), [](const schema::Attribute& a, const cty::Value& v, const cty::Path&) {
-    if (a.sensitive || a.write_only) RegisterStrings(v);
+  VisitWhere(block.attributes, block.blocks, object, IsSecret, [](const schema::Attribute&, const cty::Value& v) {
+    RegisterStrings(v);
+    return true;
   });
 }
 
