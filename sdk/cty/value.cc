@@ -1,5 +1,6 @@
 #include "sdk/cty/value.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <utility>
@@ -172,9 +173,21 @@ Value Value::Tuple(std::vector<Value> elements) {
 Value Value::Object(const Type& type, std::map<std::string, Value> attributes) {
   if (!type.IsObject()) Fail("Object() REQUIRES an object type");
   auto rep = NewRep(type, ValueState::kKnown);
-  for (const auto& [name, attr_type] : type.attribute_types()) {
-    auto it = attributes.find(name);
-    rep->attributes.emplace(name, it == attributes.end() ? Null(attr_type) : std::move(it->second));
+  const auto& types = type.attribute_types();
+  // Usually the caller passes exactly the type's attributes: keep its map
+  // rather than copying every name and node (a read builds hundreds).
+  if (attributes.size() == types.size() &&
+      std::equal(attributes.begin(), attributes.end(), types.begin(),
+                 [](const auto& a, const auto& t) { return a.first == t.first; })) {
+    rep->attributes = std::move(attributes);
+    return Value(std::move(rep));
+  }
+  // Both maps are sorted by name: one pass, appending in order.
+  auto it = attributes.begin();
+  for (const auto& [name, attr_type] : types) {
+    while (it != attributes.end() && it->first < name) ++it;  // not in the type: dropped
+    const bool given = it != attributes.end() && it->first == name;
+    rep->attributes.emplace_hint(rep->attributes.end(), name, given ? std::move(it->second) : Null(attr_type));
   }
   return Value(std::move(rep));
 }

@@ -47,6 +47,14 @@ TEST(Value, ObjectFillsMissingWithTypedNullsAndDropsExtras) {
   EXPECT_TRUE(p.GetAttr("extra").IsNull());
   EXPECT_TRUE(Value::Null(Person()).GetAttr("name").IsNull());
   EXPECT_FALSE(Value::Unknown(Person()).GetAttr("name").IsKnown());
+  // Exactly the type's attributes (the map is kept), and extras on both sides of them.
+  Value exact = Value::Object(Person(), {{"age", Value::Int(3)}, {"name", Value::String("bo")}});
+  EXPECT_EQ(exact.GetAttr("age"), Value::Int(3));
+  EXPECT_EQ(exact.GetAttr("name").AsString(), "bo");
+  Value around = Value::Object(Person(), {{"aaa", Value::Int(0)}, {"name", Value::String("cy")}, {"zzz", Value::Int(9)}});
+  ASSERT_EQ(around.Length(), 2u);
+  EXPECT_TRUE(around.GetAttr("age").IsNull());
+  EXPECT_EQ(around.GetAttr("name").AsString(), "cy");
 }
 
 TEST(Value, EqualityIsDeep) {
