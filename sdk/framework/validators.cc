@@ -9,7 +9,6 @@
 namespace dcs::framework {
 namespace {
 
-
 bool IsKnownString(const cty::Value& v) {
   return v.IsKnown() && !v.IsNull() && v.type().kind() == cty::TypeKind::kString;
 }

@@ -1,6 +1,5 @@
 #include "sdk/framework/walk.h"
 
-
 #include <map>
 #include <vector>
 
