@@ -92,6 +92,14 @@ bool IsEmptyCollection(const cty::Value& v) {
   return Present(v) && v.type().IsCollection() && v.Length() == 0;
 }
 
+// j[name] when j is an object that has it, else JSON null; no copy either way.
+const json& Member(const json& j, const std::string& name) {
+  static const json kNull;
+  if (!j.is_object()) return kNull;
+  auto it = j.find(name);
+  return it == j.end() ? kNull : *it;
+}
+
 cty::Value JsonToValue(const cty::Type& t, const json& j) {
   if (j.is_null()) return cty::Value::Null(t);
   switch (t.kind()) {
@@ -115,22 +123,20 @@ cty::Value JsonToValue(const cty::Type& t, const json& j) {
       if (!j.is_array()) return cty::Value::Null(t);
       std::vector<cty::Value> out;
       for (const auto& e : j) out.push_back(JsonToValue(t.element_type(), e));
-      return t.kind() == cty::TypeKind::kList ? cty::Value::List(t.element_type(), out)
-                                              : cty::Value::Set(t.element_type(), out);
+      return t.kind() == cty::TypeKind::kList ? cty::Value::List(t.element_type(), std::move(out))
+                                              : cty::Value::Set(t.element_type(), std::move(out));
     }
     case cty::TypeKind::kMap: {
       if (!j.is_object()) return cty::Value::Null(t);
       std::map<std::string, cty::Value> out;
       for (const auto& [k, e] : j.items()) out[k] = JsonToValue(t.element_type(), e);
-      return cty::Value::Map(t.element_type(), out);
+      return cty::Value::Map(t.element_type(), std::move(out));
     }
     case cty::TypeKind::kObject: {
       if (!j.is_object()) return cty::Value::Null(t);
       std::map<std::string, cty::Value> out;
-      for (const auto& [name, at] : t.attribute_types()) {
-        out[name] = JsonToValue(at, j.contains(name) ? j[name] : json());
-      }
-      return cty::Value::Object(t, out);
+      for (const auto& [name, at] : t.attribute_types()) out.emplace_hint(out.end(), name, JsonToValue(at, Member(j, name)));
+      return cty::Value::Object(t, std::move(out));
     }
     default:
       return cty::Value::Null(t);
@@ -167,7 +173,8 @@ cty::Value NestedFromJson(const schema::NestedBlock& nb, const json& j, const ct
           out.push_back(BlockFromJson(*nb.block, j[i], Element(prior, i), keep, path));
         }
       }
-      return nb.nesting == schema::Nesting::kList ? cty::Value::List(type, out) : cty::Value::Set(type, out);
+      return nb.nesting == schema::Nesting::kList ? cty::Value::List(type, std::move(out))
+                                                  : cty::Value::Set(type, std::move(out));
     }
     case schema::Nesting::kMap: {
       std::map<std::string, cty::Value> out;
@@ -177,7 +184,7 @@ cty::Value NestedFromJson(const schema::NestedBlock& nb, const json& j, const ct
           out[k] = BlockFromJson(*nb.block, e, p, keep, path);
         }
       }
-      return cty::Value::Map(type, out);
+      return cty::Value::Map(type, std::move(out));
     }
   }
   return cty::Value::Null(type);
@@ -189,27 +196,25 @@ cty::Value BlockFromJson(const schema::Block& block, const json& j, const cty::V
   std::map<std::string, cty::Value> out;
   for (const auto& a : block.attributes) {
     const std::string path = Join(prefix, a.name);
-    const cty::Type at = a.ValueType();
+    const cty::Type& at = type.attribute_types().at(a.name);
     cty::Value p = framework::AttrOrNull(prior, a.name, at);
     if (keep.count(path)) {
       out[a.name] = p.IsKnown() ? p : cty::Value::Null(at);
       continue;
     }
-    const json field = j.is_object() && j.contains(a.name) ? j[a.name] : json();
-    out[a.name] = Reconcile(JsonToValue(at, field), p);
+    out[a.name] = Reconcile(JsonToValue(at, Member(j, a.name)), p);
   }
   for (const auto& nb : block.blocks) {
     const std::string path = Join(prefix, nb.name);
-    const cty::Type bt = type.attribute_types().at(nb.name);
+    const cty::Type& bt = type.attribute_types().at(nb.name);
     cty::Value p = framework::AttrOrNull(prior, nb.name, bt);
     if (keep.count(path)) {
       out[nb.name] = p.IsKnown() && !p.IsNull() ? p : NestedFromJson(nb, json(), cty::Value(), keep, path);
       continue;
     }
-    const json field = j.is_object() && j.contains(nb.name) ? j[nb.name] : json();
-    out[nb.name] = NestedFromJson(nb, field, p, keep, path);
+    out[nb.name] = NestedFromJson(nb, Member(j, nb.name), p, keep, path);
   }
-  return cty::Value::Object(type, out);
+  return cty::Value::Object(type, std::move(out));
 }
 
 // ---- unmapped fields -------------------------------------------------------
@@ -290,12 +295,18 @@ json ApiEditBody(const schema::Block& block, const ApiMapping& mapping, const ct
 
 cty::Value StateFromApi(const schema::Block& block, const ApiMapping& mapping, const json& object,
                         const cty::Value& prior) {
-  const json named = WithSchemaNames(mapping, object);
-  std::set<std::string> unmapped;
-  CollectUnmapped(block, named, mapping.api_only, "", unmapped);
-  if (!unmapped.empty()) {
-    log::Debug("API fields the schema does not map were left out of the state",
-               {{"fields", std::vector<std::string>(unmapped.begin(), unmapped.end())}});
+  // Renaming copies the answer; most resources rename nothing. The list of
+  // unmapped fields is only for a debug entry, so it is only made for one:
+  // both ran on every read and cost a third of turning an answer into state.
+  json renamed;
+  const json& named = mapping.renamed.empty() ? object : (renamed = WithSchemaNames(mapping, object));
+  if (log::CurrentLevel() <= log::Level::kDebug) {
+    std::set<std::string> unmapped;
+    CollectUnmapped(block, named, mapping.api_only, "", unmapped);
+    if (!unmapped.empty()) {
+      log::Debug("API fields the schema does not map were left out of the state",
+                 {{"fields", std::vector<std::string>(unmapped.begin(), unmapped.end())}});
+    }
   }
   return BlockFromJson(block, named, prior, mapping.state_only, "");
 }

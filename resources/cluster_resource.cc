@@ -71,8 +71,8 @@ cty::Value ToState(const schema::Block& block, const ApiMapping& mapping, const 
   attrs["url"] = cty::Value::String(ClusterUrl(host, info.cluster_id));
   std::map<std::string, cty::Value> tags;
   for (const auto& [k, t] : info.default_tags.value_or(databricks::StringMap{})) tags[k] = cty::Value::String(t);
-  attrs["default_tags"] = cty::Value::Map(cty::Type::String(), tags);
-  return cty::Value::Object(v.type(), attrs);
+  attrs["default_tags"] = cty::Value::Map(cty::Type::String(), std::move(tags));
+  return cty::Value::Object(v.type(), std::move(attrs));
 }
 
 // Databricks answers that deserve a pointer to the fix.
