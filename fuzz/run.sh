@@ -7,7 +7,8 @@
 # inputs go to build-fuzz/corpus/<target> (not the repository); crashes and
 # timeouts to build-fuzz/findings/<target>/. A summary line per target
 # (execs, coverage, findings) is printed at the end and written to
-# build-fuzz/summary.txt. Exit status 1 when any target found something.
+# build-fuzz/summary.txt (that run) and build-fuzz/summary-history.txt (every
+# run, with its date and seconds). Exit status 1 when any target found something.
 set -euo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 seconds=${1:-60}
@@ -68,6 +69,7 @@ for t in "${targets[@]}"; do
   n=$(find "$findings" -type f | wc -l)
   line="$t: execs=${execs:-?} cov=${cov:-?} ft=${ft:-?} corpus=$(find "$corpus" -type f | wc -l) findings=$n exit=$rc"
   echo "$line" | tee -a "$summary"
+  echo "$(date -u +%FT%TZ) seconds=$seconds $line" >> "$build/summary-history.txt"
   if [ "$rc" -ne 0 ] || [ "$n" -gt 0 ]; then
     found=1
     grep -m3 -E 'ERROR:|runtime error|fuzz property violated|timeout' "$log" | sed 's/^/    /' | tee -a "$summary" || true
