@@ -23,6 +23,13 @@ namespace {
 
 constexpr size_t kMaxErrorBody = 64 * 1024;
 
+// object[key] if it is a string, else `fallback` (the daemon's JSON is outside
+// input; nlohmann's value() throws when a member has another type).
+std::string StringField(const nlohmann::json& object, const char* key, std::string fallback) {
+  auto it = object.is_object() ? object.find(key) : object.end();
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 void AddParam(std::string& query, std::string_view key, std::string_view value) {
   absl::StrAppend(&query, query.empty() ? "?" : "&", std::string(key), "=", http::UrlEscape(value));
 }
@@ -266,8 +273,8 @@ absl::Status DockerClient::Negotiate() {
   std::string server_max = ping.Header("Api-Version");
   std::string server_min = kMinApiVersion;
   if (v.is_object()) {
-    if (server_max.empty()) server_max = v.value("ApiVersion", "");
-    server_min = v.value("MinAPIVersion", server_min);
+    if (server_max.empty()) server_max = StringField(v, "ApiVersion", "");
+    server_min = StringField(v, "MinAPIVersion", server_min);
   }
   if (server_max.empty()) server_max = kMaxApiVersion;
   api_version_ = CompareApiVersions(server_max, kMaxApiVersion) < 0 ? server_max : kMaxApiVersion;
@@ -279,7 +286,7 @@ absl::Status DockerClient::Negotiate() {
   }
   dcs::log::Debug("docker: negotiated API version",
                   {{"@module", "docker"}, {"api_version", api_version_},
-                   {"server", v.is_object() ? v.value("Version", "") : ""}});
+                   {"server", StringField(v, "Version", "")}});
   return absl::OkStatus();
 }
 
@@ -457,7 +464,7 @@ absl::StatusOr<ImageInfo> DockerClient::Inspect(const std::string& name) const {
     return absl::DataLossError(absl::StrCat("docker inspect ", name, ": answer is not JSON"));
   }
   ImageInfo info;
-  info.id = j.value("Id", "");
+  info.id = StringField(j, "Id", "");
   info.raw_json = r.body;
   auto strings = [&](const char* key, std::vector<std::string>& out) {
     if (j.contains(key) && j[key].is_array()) {
