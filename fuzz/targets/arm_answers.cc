@@ -6,6 +6,7 @@
 #include <memory>
 #include <string>
 
+#include "absl/strings/escaping.h"
 #include "clients/azure/azure.h"
 #include "fuzz/fuzz_common.h"
 #include "sdk/cty/utf8.h"
@@ -47,11 +48,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   azure::ArmClient arm(config, transport, once);
   azure::RegistryId id{"sub", "rg", "reg"};
   auto got = arm.GetRegistry(id);
-  if (!got.ok()) FUZZ_CHECK(!valid_input || cty::IsValidUtf8(std::string(got.status().message())), "GET error is not UTF-8");
+  if (!got.ok()) FUZZ_CHECK(!valid_input || cty::IsValidUtf8(std::string(got.status().message())), "GET error is not UTF-8: " + absl::CEscape(got.status().message()));
   auto set = arm.SetRetentionPolicy(id, azure::RetentionPolicy{30, true});
-  if (!set.ok()) FUZZ_CHECK(!valid_input || cty::IsValidUtf8(std::string(set.status().message())), "PATCH error is not UTF-8");
+  if (!set.ok()) FUZZ_CHECK(!valid_input || cty::IsValidUtf8(std::string(set.status().message())), "PATCH error is not UTF-8: " + absl::CEscape(set.status().message()));
   (void)azure::ParseRegistryId(std::string(parts[3]));
   const absl::Status error = azure::ArmError(AnswerFrom(parts[1]), "GET registry");
-  FUZZ_CHECK(!valid_input || cty::IsValidUtf8(std::string(error.message())), "ArmError is not UTF-8");
+  FUZZ_CHECK(!valid_input || cty::IsValidUtf8(std::string(error.message())), "ArmError is not UTF-8: " + absl::CEscape(error.message()));
   return 0;
 }
