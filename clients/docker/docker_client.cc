@@ -17,6 +17,7 @@
 #include "clients/docker/buildkit_status.h"
 #include "clients/docker/filesync.h"
 #include "clients/docker/progress_stream.h"
+#include "clients/http/text.h"
 
 namespace dcs::docker {
 namespace {
@@ -195,7 +196,7 @@ absl::Status EngineError(const http::Response& r, const std::string& what) {
   if (j.is_object() && j.contains("message") && j["message"].is_string()) {
     message = j["message"].get<std::string>();
   } else {
-    message = r.body.substr(0, 512);
+    message = http::text::Utf8Prefix(r.body, 512);  // whole characters only
   }
   const std::string text = absl::StrCat(what, ": Docker daemon answered HTTP ", r.status, ": ", message);
   return StatusForHttp(r.status, text);

@@ -62,6 +62,19 @@ TEST(DockerClientTest, VersionAndInspectMembersOfAnotherTypeAreMissing) {
   EXPECT_EQ(info->id, "");
 }
 
+// A non-JSON error body is quoted by whole characters (a 512-byte cut could
+// split one and leave invalid UTF-8 in the diagnostic).
+TEST(DockerClientTest, EngineErrorQuotesWholeCharacters) {
+  auto fake = std::make_shared<http::FakeTransport>();
+  auto c = Connected(fake, "1.41");
+  fake->Add({"GET", "/v1.41/images/x/json", "", Resp(500, std::string(511, 'x') + "\xC3\xA9 more"),
+             absl::OkStatus()});
+  auto info = c->Inspect("x");
+  ASSERT_FALSE(info.ok());
+  const std::string message(info.status().message());
+  EXPECT_NE(message.find(std::string(511, 'x') + "\xE2\x80\xA6"), std::string::npos) << message;
+}
+
 TEST(DockerClientTest, MissingSocketSaysHowToSetDockerHost) {
   auto e = ParseEndpoint("unix:///nonexistent/docker.sock", "", "", "/h");
   auto c = DockerClient::Connect(*e, std::make_shared<http::FakeTransport>());
