@@ -51,7 +51,14 @@ inline int StatusFor(unsigned char selector) {
 // used up every request fails (as a dead connection would).
 class ScriptedTransport : public http::Transport {
  public:
-  void Push(http::Response r) { script_.push_back(std::move(r)); }
+  void Push(http::Response r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_.push_back(std::move(r));
+  }
+  void Clear() {
+    std::lock_guard<std::mutex> lock(mu_);
+    script_.clear();
+  }
   absl::StatusOr<http::Response> Send(const http::Request& request) override {
     std::lock_guard<std::mutex> lock(mu_);
     if (script_.empty()) return absl::UnavailableError("script used up");

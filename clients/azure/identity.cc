@@ -14,6 +14,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/log.h"
+#include "clients/http/text.h"
 
 namespace dcs::azure {
 namespace {
@@ -42,7 +43,10 @@ std::string OAuthErrorText(const http::Response& r, const Json& j) {
     }
   }
   if (text.empty()) {
-    std::string first = r.body.substr(0, 160);
+    // Cut at a character boundary: a byte cut can split a multi-byte
+    // character and leave invalid UTF-8 in the diagnostic (found by
+    // fuzz/targets/arm_answers, repro_oauth_answer_cut_mid_character).
+    std::string first = http::text::Utf8Prefix(r.body, 160);
     for (char& c : first) {
       if (c == '\n' || c == '\r') c = ' ';
     }

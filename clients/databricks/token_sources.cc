@@ -15,6 +15,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "base/log.h"
+#include "clients/http/text.h"
 
 namespace dcs::databricks::internal {
 namespace {
@@ -108,7 +109,7 @@ class OAuthSource : public TokenSource {
       }
     }
     if (detail.empty()) {
-      detail = resp.body.substr(0, 200);
+      detail = http::text::Utf8Prefix(resp.body, 200);  // whole characters only
       for (char& c : detail) {
         if (c == '\n' || c == '\r') c = ' ';
       }

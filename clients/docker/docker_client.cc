@@ -17,11 +17,19 @@
 #include "clients/docker/buildkit_status.h"
 #include "clients/docker/filesync.h"
 #include "clients/docker/progress_stream.h"
+#include "clients/http/text.h"
 
 namespace dcs::docker {
 namespace {
 
 constexpr size_t kMaxErrorBody = 64 * 1024;
+
+// object[key] if it is a string, else `fallback` (the daemon's JSON is outside
+// input; nlohmann's value() throws when a member has another type).
+std::string StringField(const nlohmann::json& object, const char* key, std::string fallback) {
+  auto it = object.is_object() ? object.find(key) : object.end();
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
 
 void AddParam(std::string& query, std::string_view key, std::string_view value) {
   absl::StrAppend(&query, query.empty() ? "?" : "&", std::string(key), "=", http::UrlEscape(value));
@@ -188,7 +196,7 @@ absl::Status EngineError(const http::Response& r, const std::string& what) {
   if (j.is_object() && j.contains("message") && j["message"].is_string()) {
     message = j["message"].get<std::string>();
   } else {
-    message = r.body.substr(0, 512);
+    message = http::text::Utf8Prefix(r.body, 512);  // whole characters only
   }
   const std::string text = absl::StrCat(what, ": Docker daemon answered HTTP ", r.status, ": ", message);
   return StatusForHttp(r.status, text);
@@ -266,8 +274,8 @@ absl::Status DockerClient::Negotiate() {
   std::string server_max = ping.Header("Api-Version");
   std::string server_min = kMinApiVersion;
   if (v.is_object()) {
-    if (server_max.empty()) server_max = v.value("ApiVersion", "");
-    server_min = v.value("MinAPIVersion", server_min);
+    if (server_max.empty()) server_max = StringField(v, "ApiVersion", "");
+    server_min = StringField(v, "MinAPIVersion", server_min);
   }
   if (server_max.empty()) server_max = kMaxApiVersion;
   api_version_ = CompareApiVersions(server_max, kMaxApiVersion) < 0 ? server_max : kMaxApiVersion;
@@ -279,7 +287,7 @@ absl::Status DockerClient::Negotiate() {
   }
   dcs::log::Debug("docker: negotiated API version",
                   {{"@module", "docker"}, {"api_version", api_version_},
-                   {"server", v.is_object() ? v.value("Version", "") : ""}});
+                   {"server", StringField(v, "Version", "")}});
   return absl::OkStatus();
 }
 
@@ -457,7 +465,7 @@ absl::StatusOr<ImageInfo> DockerClient::Inspect(const std::string& name) const {
     return absl::DataLossError(absl::StrCat("docker inspect ", name, ": answer is not JSON"));
   }
   ImageInfo info;
-  info.id = j.value("Id", "");
+  info.id = StringField(j, "Id", "");
   info.raw_json = r.body;
   auto strings = [&](const char* key, std::vector<std::string>& out) {
     if (j.contains(key) && j[key].is_array()) {

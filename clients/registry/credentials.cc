@@ -15,6 +15,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "clients/http/text.h"
+#include "clients/registry/registry_util.h"
 
 extern char** environ;
 
@@ -46,10 +47,10 @@ absl::StatusOr<Credentials> FromAuthEntry(const nlohmann::json& e, const std::st
     c.username = decoded.substr(0, colon);
     c.password = decoded.substr(colon + 1);
   } else {
-    c.username = e.value("username", "");
-    c.password = e.value("password", "");
+    c.username = internal::StringField(e, "username", "");
+    c.password = internal::StringField(e, "password", "");
   }
-  c.identity_token = e.value("identitytoken", "");
+  c.identity_token = internal::StringField(e, "identitytoken", "");
   return c;
 }
 
@@ -155,8 +156,8 @@ absl::StatusOr<std::optional<Credentials>> CredentialStore::FromHelper(
         absl::StrCat("credential helper docker-credential-", helper, " printed no JSON"));
   }
   Credentials c;
-  c.username = j.value("Username", "");
-  const std::string secret = j.value("Secret", "");
+  c.username = internal::StringField(j, "Username", "");
+  const std::string secret = internal::StringField(j, "Secret", "");
   if (c.username == "<token>") {
     c.username.clear();
     c.identity_token = secret;

@@ -140,7 +140,8 @@ absl::StatusOr<Manifest> RegistryClient::GetManifest(const std::string& repo,
                                             DescribeRegistryBody(r)));
   }
   m.info.media_type = internal::BareMediaType(r.Header("Content-Type"));
-  if (!IsManifestType(m.info.media_type)) m.info.media_type = j.value("mediaType", m.info.media_type);
+  // (A mediaType that is not a string is left out, as a missing one is.)
+  if (!IsManifestType(m.info.media_type)) m.info.media_type = internal::StringField(j, "mediaType", m.info.media_type);
   const std::string computed = Sha256Digest(r.body);
   m.info.digest = r.Header("Docker-Content-Digest");
   if (m.info.digest.empty()) m.info.digest = computed;

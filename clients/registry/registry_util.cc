@@ -34,6 +34,12 @@ std::string BasicAuthValue(const std::string& user, const std::string& password)
   return "Basic " + absl::Base64Escape(user + ":" + password);
 }
 
+std::string StringField(const nlohmann::json& object, const char* key, std::string fallback) {
+  if (!object.is_object()) return fallback;
+  auto it = object.find(key);
+  return it != object.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 }  // namespace internal
 
 std::string Sha256Digest(std::string_view bytes) {
@@ -73,7 +79,7 @@ std::string DescribeRegistryBody(const http::Response& r) {
     for (const auto& e : j["errors"]) {
       if (!e.is_object()) continue;
       if (!out.empty()) out += "; ";
-      absl::StrAppend(&out, e.value("code", "UNKNOWN"), ": ", e.value("message", ""));
+      absl::StrAppend(&out, internal::StringField(e, "code", "UNKNOWN"), ": ", internal::StringField(e, "message", ""));
     }
     return out;
   }

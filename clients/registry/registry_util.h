@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include <nlohmann/json.hpp>
+
 namespace dcs::registry::internal {
 
 // Lower-cased media type without parameters ("a/b; charset=x" -> "a/b").
@@ -13,6 +15,10 @@ std::string BareMediaType(std::string_view content_type);
 bool IsLoopbackHost(const std::string& host);
 // Standard base64 of "user:password".
 std::string BasicAuthValue(const std::string& user, const std::string& password);
+// object[key] when `object` is an object and that member is a string, else
+// `fallback`: registries answer JSON of any shape, and nlohmann's value()
+// throws when the member has another type.
+std::string StringField(const nlohmann::json& object, const char* key, std::string fallback);
 
 }  // namespace dcs::registry::internal
 

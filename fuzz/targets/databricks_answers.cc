@@ -27,15 +27,24 @@ void CheckStatus(const absl::StatusOr<T>& r) {
   FUZZ_CHECK(cty::IsValidUtf8(std::string(s.message())), "error message is not UTF-8");
 }
 
+// One client for the whole run: building it (token source selection, retry
+// policy) cost more than the calls themselves. Nothing a call leaves behind
+// reaches the next one: the token is a PAT, the retry deadline is zero on a
+// fake clock, and the script is emptied before every call, so each call sees
+// its one answer and then a dead connection, as with a fresh client.
 struct Harness {
-  explicit Harness(const http::Response& answer) {
-    transport->Push(answer);
+  Harness() {
     databricks::ResolvedConfig config;
     config.host = "https://ws.example";
     config.token = "dapi-fuzz";
     config.rate_limit = 0;
     config.retry_timeout_seconds = 0;
     client = std::make_unique<databricks::Client>(config, transport, std::make_shared<http::FakeClock>(), "fuzz");
+  }
+  databricks::Client& With(const http::Response& answer) {
+    transport->Clear();
+    transport->Push(answer);
+    return *client;
   }
   std::shared_ptr<fuzz::ScriptedTransport> transport = std::make_shared<fuzz::ScriptedTransport>();
   std::unique_ptr<databricks::Client> client;
@@ -48,25 +57,18 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (part.empty()) continue;
     const http::Response answer = fuzz::Answer(fuzz::StatusFor(static_cast<unsigned char>(part[0])), part.substr(1),
                                                {{"Content-Type", "application/json"}});
-    for (int call = 0; call < 10; ++call) {
-      Harness h(answer);
-      switch (call) {
-        case 0: CheckStatus(databricks::ClustersApi(*h.client).Get("c1", nullptr)); break;
-        case 1: CheckStatus(databricks::ClustersApi(*h.client).List(nullptr)); break;
-        case 2: {
-          const nlohmann::json spec = {{"spark_version", "15.4.x-scala2.12"}, {"idempotency_token", "t"}};
-          CheckStatus(databricks::ClustersApi(*h.client).Create(spec, nullptr));
-          break;
-        }
-        case 3: CheckStatus(databricks::InstancePoolsApi(*h.client).Get("p1", nullptr)); break;
-        case 4: CheckStatus(databricks::InstancePoolsApi(*h.client).List(nullptr)); break;
-        case 5: CheckStatus(databricks::WorkspaceConfApi(*h.client).Get({"enableDcs", "maxTokenLifetimeDays"}, nullptr)); break;
-        case 6: CheckStatus(databricks::SecretsApi(*h.client).ListScopes(nullptr)); break;
-        case 7: CheckStatus(databricks::SecretsApi(*h.client).ListSecrets("s", nullptr)); break;
-        case 8: CheckStatus(databricks::AiRuntimeImagesApi(*h.client).Get("docker.io/a/b:1", nullptr)); break;
-        case 9: (void)databricks::AiRuntimeImagesApi(*h.client).CheckImageAccess("docker.io/a/b:1", nullptr); break;
-      }
-    }
+    static Harness h;
+    CheckStatus(databricks::ClustersApi(h.With(answer)).Get("c1", nullptr));
+    CheckStatus(databricks::ClustersApi(h.With(answer)).List(nullptr));
+    const nlohmann::json spec = {{"spark_version", "15.4.x-scala2.12"}, {"idempotency_token", "t"}};
+    CheckStatus(databricks::ClustersApi(h.With(answer)).Create(spec, nullptr));
+    CheckStatus(databricks::InstancePoolsApi(h.With(answer)).Get("p1", nullptr));
+    CheckStatus(databricks::InstancePoolsApi(h.With(answer)).List(nullptr));
+    CheckStatus(databricks::WorkspaceConfApi(h.With(answer)).Get({"enableDcs", "maxTokenLifetimeDays"}, nullptr));
+    CheckStatus(databricks::SecretsApi(h.With(answer)).ListScopes(nullptr));
+    CheckStatus(databricks::SecretsApi(h.With(answer)).ListSecrets("s", nullptr));
+    CheckStatus(databricks::AiRuntimeImagesApi(h.With(answer)).Get("docker.io/a/b:1", nullptr));
+    (void)databricks::AiRuntimeImagesApi(h.With(answer)).CheckImageAccess("docker.io/a/b:1", nullptr);
   }
   return 0;
 }

@@ -94,6 +94,21 @@ TEST(AuthChainTest, ForcedMethodThatCannotRunFailsClearly) {
   EXPECT_EQ((*f.Select())->method(), "pat");
 }
 
+// A refused answer that is not OAuth JSON is quoted by whole characters
+// (a 200-byte cut could split one and leave invalid UTF-8 in the diagnostic).
+TEST(AuthChainTest, RefusedTokenAnswerIsQuotedByWholeCharacters) {
+  ChainFixture f;
+  f.config.client_id = "sp";
+  f.config.client_secret = "pw";
+  f.Answer("POST", "/oidc/v1/token", "", 400, std::string(199, 'x') + "\xC3\xA9 more");
+  auto src = f.Select();
+  ASSERT_TRUE(src.ok()) << src.status();
+  auto refused = (*src)->Authorization(nullptr);
+  ASSERT_FALSE(refused.ok());
+  const std::string message(refused.status().message());
+  EXPECT_THAT(message, HasSubstr(std::string(199, 'x') + "\xE2\x80\xA6")) << message;
+}
+
 TEST(AuthChainTest, OAuthM2MFormEncodesIdAndSecretBeforeBasic) {
   ChainFixture f;
   f.config.client_id = "sp id:1";

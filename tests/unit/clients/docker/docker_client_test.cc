@@ -45,6 +45,36 @@ TEST(DockerClientTest, NegotiatesTheLowerVersion) {
   EXPECT_EQ(CompareApiVersions("1.41", "1.41"), 0);
 }
 
+// Members of another JSON type read as missing (nlohmann's value() threw,
+// which ended the provider).
+TEST(DockerClientTest, VersionAndInspectMembersOfAnotherTypeAreMissing) {
+  auto fake = std::make_shared<http::FakeTransport>();
+  fake->Add({"GET", "/_ping", "", Resp(200, "OK"), absl::OkStatus()});
+  fake->Add({"GET", "/version", "", Resp(200, R"({"Version":1,"ApiVersion":[1],"MinAPIVersion":{}})"),
+             absl::OkStatus()});
+  auto c = DockerClient::Connect(TcpEndpoint(), fake);
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ((*c)->api_version(), kMaxApiVersion);
+  fake->Add({"GET", "/v" + std::string(kMaxApiVersion) + "/images/x/json", "", Resp(200, R"({"Id":7})"),
+             absl::OkStatus()});
+  auto info = (*c)->Inspect("x");
+  ASSERT_TRUE(info.ok()) << info.status();
+  EXPECT_EQ(info->id, "");
+}
+
+// A non-JSON error body is quoted by whole characters (a 512-byte cut could
+// split one and leave invalid UTF-8 in the diagnostic).
+TEST(DockerClientTest, EngineErrorQuotesWholeCharacters) {
+  auto fake = std::make_shared<http::FakeTransport>();
+  auto c = Connected(fake, "1.41");
+  fake->Add({"GET", "/v1.41/images/x/json", "", Resp(500, std::string(511, 'x') + "\xC3\xA9 more"),
+             absl::OkStatus()});
+  auto info = c->Inspect("x");
+  ASSERT_FALSE(info.ok());
+  const std::string message(info.status().message());
+  EXPECT_NE(message.find(std::string(511, 'x') + "\xE2\x80\xA6"), std::string::npos) << message;
+}
+
 TEST(DockerClientTest, MissingSocketSaysHowToSetDockerHost) {
   auto e = ParseEndpoint("unix:///nonexistent/docker.sock", "", "", "/h");
   auto c = DockerClient::Connect(*e, std::make_shared<http::FakeTransport>());

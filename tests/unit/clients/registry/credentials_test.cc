@@ -41,6 +41,19 @@ TEST(CredentialStoreTest, BadBase64IsAnError) {
   EXPECT_EQ(store.Lookup("r").status().code(), absl::StatusCode::kInvalidArgument);
 }
 
+// Members of another JSON type read as missing (nlohmann's value() threw,
+// which ended the provider on a hand-edited ~/.docker/config.json).
+TEST(CredentialStoreTest, MembersOfAnotherTypeAreMissing) {
+  auto store = CredentialStore::FromJson(nlohmann::json::parse(
+      R"({"auths":{"r":{"username":1,"password":["x"],"identitytoken":{}},"n":5}})"));
+  auto odd = store.Lookup("r");
+  ASSERT_TRUE(odd.ok()) << odd.status();
+  EXPECT_FALSE(odd->has_value());
+  auto number = store.Lookup("n");
+  ASSERT_TRUE(number.ok()) << number.status();
+  EXPECT_FALSE(number->has_value());
+}
+
 TEST(CredentialStoreTest, CredHelpersWinOverCredsStoreAndAuths) {
   std::vector<std::string> calls;
   auto store = CredentialStore::FromJson(

@@ -252,6 +252,23 @@ TEST(RegistryClientTest, ErrorsBodyIsQuoted) {
   EXPECT_NE(s.message().find("UNSUPPORTED: The operation is unsupported."), std::string::npos) << s;
 }
 
+// Found by fuzz/targets/registry_answers (repro_manifest_media_type_array):
+// members of an unexpected JSON type were read with nlohmann's value(), which
+// throws, and the exception ended the provider.
+TEST(RegistryClientTest, MembersOfAnotherTypeAreTreatedAsMissing) {
+  Fixture f;
+  const std::string odd = R"({"schemaVersion":2,"mediaType":[]})";
+  f.Add("GET", "/v2/app/manifests/v1", Resp(200, odd));
+  auto m = f.client->GetManifest("app", "v1");
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->info.media_type, "");
+  EXPECT_EQ(m->info.digest, Sha256Digest(odd));
+  f.Add("DELETE", "/v2/app/manifests/sha256:1", Resp(405, R"({"errors":[{"code":7,"message":{"x":1}}]})"));
+  absl::Status s = f.client->DeleteManifest("app", "sha256:1");
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnimplemented);
+  EXPECT_NE(s.message().find("UNKNOWN: "), std::string::npos) << s;
+}
+
 TEST(RegistryClientTest, RetagPutsTheSameBytesAndBlobExists) {
   Fixture f;
   f.Add("GET", "/v2/app/manifests/v1",
