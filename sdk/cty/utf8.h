@@ -8,12 +8,11 @@
 #include <string>
 #include <string_view>
 
+#include "base/utf8.h"
+
 namespace dcs::cty {
 
-// Length of the well-formed UTF-8 sequence starting at s[i] (1..4), or 0 when
-// the bytes there are not one (overlong forms, surrogates and code points
-// above U+10FFFF are not well-formed). REQUIRES: i < s.size().
-size_t Utf8SequenceLength(std::string_view s, size_t i);
+using ::dcs::Utf8SequenceLength;  // base/utf8.h
 
 // True when every byte of `s` belongs to a well-formed UTF-8 sequence.
 bool IsValidUtf8(std::string_view s);
