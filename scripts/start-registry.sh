@@ -44,6 +44,7 @@ install_if_missing() {
   command -v htpasswd >/dev/null 2>&1 || need+=(apache2-utils)
   command -v openssl >/dev/null 2>&1 || need+=(openssl)
   command -v python3 >/dev/null 2>&1 || need+=(python3)
+  command -v ss >/dev/null 2>&1 || need+=(iproute2)
   [ "${#need[@]}" -eq 0 ] && return
   echo "start-registry: installing ${need[*]}" >&2
   local sudo=""
@@ -92,9 +93,24 @@ wait_http() {  # url
   return 1
 }
 
+# An answer on the port is not enough: when the port was taken by another
+# process (another test's registry), ours exits on bind and the other one
+# answers. Exit code 3 tells the caller to pick other ports.
+listener_is() {  # pid port
+  ss -Hltnp "sport = :$2" 2>/dev/null | grep -q "pid=$1,"
+}
+
+require_listener() {  # what pid port log
+  if ! listener_is "$2" "$3"; then
+    echo "start-registry: port $3 is taken by another process; $1 did not start:" >&2
+    tail -n 5 "$4" >&2
+    exit 3
+  fi
+}
+
 start_registry() {  # name port
   local name="$1" port="$2"
-  if alive "$RUN_DIR/$name.pid" && wait_http "http://127.0.0.1:$port/v2/"; then return; fi
+  if alive "$RUN_DIR/$name.pid" && listener_is "$(cat "$RUN_DIR/$name.pid")" "$port"; then return; fi
   setsid docker-registry serve "$RUN_DIR/$name/config.yml" </dev/null \
     >>"$RUN_DIR/$name.log" 2>&1 &
   echo $! >"$RUN_DIR/$name.pid"
@@ -103,6 +119,7 @@ start_registry() {  # name port
     tail -n 20 "$RUN_DIR/$name.log" >&2
     exit 1
   fi
+  require_listener "the $name registry" "$(cat "$RUN_DIR/$name.pid")" "$port" "$RUN_DIR/$name.log"
 }
 
 make_token_material() {
@@ -195,7 +212,7 @@ PY
 
 start_token_server() {
   local dir="$RUN_DIR/token-server"
-  if alive "$RUN_DIR/token-server.pid" && wait_http "http://127.0.0.1:$TOKEN_SERVER_PORT/token"; then
+  if alive "$RUN_DIR/token-server.pid" && listener_is "$(cat "$RUN_DIR/token-server.pid")" "$TOKEN_SERVER_PORT"; then
     return
   fi
   setsid python3 "$dir/token_server.py" "$dir/key.pem" "$dir/cert.pem" "$TOKEN_SERVER_PORT" \
@@ -206,6 +223,8 @@ start_token_server() {
     tail -n 20 "$RUN_DIR/token-server.log" >&2
     exit 1
   fi
+  require_listener "the token server" "$(cat "$RUN_DIR/token-server.pid")" "$TOKEN_SERVER_PORT" \
+    "$RUN_DIR/token-server.log"
 }
 
 start_all() {

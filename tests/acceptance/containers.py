@@ -38,9 +38,28 @@ ACCEPT = ", ".join([MANIFEST_V2, "application/vnd.oci.image.manifest.v1+json",
 
 
 def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return _free_ports(1)[0]
+
+
+def _free_ports(n):
+    """n distinct free loopback ports: the sockets stay bound until all are
+    picked, so the kernel cannot hand out the same port twice."""
+    sockets = [socket.socket() for _ in range(n)]
+    try:
+        for s in sockets:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in sockets]
+    finally:
+        for s in sockets:
+            s.close()
+
+
+def listens_on(pid, port):
+    """Whether process pid is the one listening on loopback port: an answer on
+    the port alone may come from another test's server that took the port."""
+    out = subprocess.run(["ss", "-Hltnp", f"sport = :{port}"], capture_output=True, text=True,
+                         stdin=subprocess.DEVNULL, timeout=30)
+    return f"pid={pid}," in out.stdout
 
 
 def _docker_running():
@@ -81,7 +100,7 @@ class ContainerEnv:
 
     def __init__(self):
         self.dir = tempfile.mkdtemp(prefix="dcs-acc-registry-")
-        self.ports = {k: _free_port() for k in ("plain", "basic", "token", "token_server")}
+        self._pick_ports()
         self.started_docker = False
         self.info = {}
 
@@ -95,10 +114,16 @@ class ContainerEnv:
                                  capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
             if out.returncode != 0:
                 raise AssertionError(f"start-docker.sh failed:\n{out.stdout}{out.stderr}")
-        args = ["bash", os.path.join(REPO, "scripts", "start-registry.sh"), "--run-dir", env.dir,
-                "--plain", str(env.ports["plain"]), "--basic", str(env.ports["basic"]),
-                "--token", str(env.ports["token"]), "--token-server", str(env.ports["token_server"])]
-        out = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+        for _ in range(3):
+            args = ["bash", os.path.join(REPO, "scripts", "start-registry.sh"), "--run-dir", env.dir,
+                    "--plain", str(env.ports["plain"]), "--basic", str(env.ports["basic"]),
+                    "--token", str(env.ports["token"]), "--token-server", str(env.ports["token_server"])]
+            out = subprocess.run(args, capture_output=True, text=True, stdin=subprocess.DEVNULL, timeout=600)
+            if out.returncode != 3:  # 3: a port was taken between picking and binding (parallel tests)
+                break
+            subprocess.run(["bash", os.path.join(REPO, "scripts", "start-registry.sh"), "--stop",
+                            "--run-dir", env.dir], capture_output=True, stdin=subprocess.DEVNULL, timeout=120)
+            env._pick_ports()
         if out.returncode != 0:
             env.stop()
             raise AssertionError(f"start-registry.sh failed:\n{out.stdout}{out.stderr}")
@@ -107,6 +132,9 @@ class ContainerEnv:
                 k, v = line.split("=", 1)
                 env.info[k] = v
         return env
+
+    def _pick_ports(self):
+        self.ports = dict(zip(("plain", "basic", "token", "token_server"), _free_ports(4)))
 
     @property
     def plain(self):

@@ -18,7 +18,7 @@ import urllib.parse
 import urllib.request
 import uuid
 
-from containers import DOCKER_SOCK, ContainerEnv, write_context
+from containers import DOCKER_SOCK, ContainerEnv, listens_on, write_context
 from emulator import Emulator
 from harness import AcceptanceTest
 
@@ -82,7 +82,7 @@ auth:
             try:
                 urllib.request.urlopen(f"http://{self.host}/v2/", timeout=2)
             except urllib.error.HTTPError as err:
-                if err.code == 401:
+                if err.code == 401 and listens_on(self.proc.pid, self.port):
                     return
             except OSError:
                 pass
