@@ -42,10 +42,16 @@ fi
 # (ccache does not read the ignorelist, so its hash goes into the flags.)
 ignorelist="$repo/fuzz/coverage-ignorelist.txt"
 flags="-O1 -gline-tables-only -fsanitize-coverage-ignorelist=$ignorelist -DDCS_FUZZ_IGNORELIST=$(md5sum <"$ignorelist" | cut -c1-12)"
+# Two runs on one build dir (one per core, on different targets) take turns
+# at configuring and building; the fuzzing itself runs side by side.
+mkdir -p "$build"
+exec 9>"$build/.build-lock"
+flock 9
 cmake -S "$repo" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Check -DDCS_FUZZ=ON \
   -DCMAKE_CXX_FLAGS="$flags" -DCMAKE_C_FLAGS="$flags" \
   -DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14 "${launcher[@]}" >/dev/null
 ninja -C "$build" -j "$jobs" "${targets[@]/#/fuzz_}"
+flock -u 9
 
 summary="$build/summary.txt"
 : > "$summary"
