@@ -12,18 +12,20 @@ char LowerChar(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - '
 std::string Utf8Prefix(std::string_view s, size_t max_bytes) {
   std::string out;
   size_t i = 0;
+  size_t copied = 0;  // s[copied, i) is well-formed and not yet in out: copied in runs, not per character
   while (i < s.size()) {
-    size_t n = Utf8SequenceLength(s, i);
+    const size_t n = Utf8SequenceLength(s, i);
     // A sequence cut by the end of a truncated body counts as cut, not invalid.
     if (i + (n == 0 ? 1 : n) > max_bytes) break;
     if (n == 0) {
+      out.append(s.substr(copied, i - copied));
       out += "\xEF\xBF\xBD";
-      i += 1;
+      copied = ++i;
     } else {
-      out.append(s.substr(i, n));
       i += n;
     }
   }
+  out.append(s.substr(copied, i - copied));
   if (i < s.size()) out += "\xE2\x80\xA6";  // …
   return out;
 }
