@@ -1,5 +1,7 @@
 // terraform-provider-dcs: started by Terraform/OpenTofu as a plugin, or by a
 // person with --version / --debug.
+#include <malloc.h>
+
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -53,6 +55,15 @@ int WriteDocs(int argc, char** argv, dcs::framework::Engine& engine) {
 }  // namespace
 
 int main(int argc, char** argv) {
+#ifdef M_ARENA_MAX
+  // One malloc arena for the whole process, set before any thread starts.
+  // glibc gives each thread that allocates concurrently its own arena (up to
+  // 8 per core) and keeps what is freed in it: the gRPC threads serving an
+  // apply each parsed clusters/list pages in their own arena, and an apply of
+  // 500 clusters peaked at 56 MiB against 28 MiB with one arena, for the
+  // same CPU (bench/peer; the provider spends its time waiting on the API).
+  mallopt(M_ARENA_MAX, 1);
+#endif
   bool debug = false;
   const bool docs = argc > 1 && std::string(argv[1]) == "docs";
   for (int i = 1; i < argc && !docs; ++i) {
