@@ -16,7 +16,7 @@ shift || true
 build=${DCS_FUZZ_BUILD_DIR:-$repo/build-fuzz}
 jobs=${DCS_JOBS:-$(nproc)}
 all=(cty_msgpack cty_json databricks_answers arm_answers registry_answers www_authenticate docker_progress
-     dockerignore image_reference databrickscfg docker_answers)
+     dockerignore image_reference databrickscfg docker_answers buildkit_status)
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=("${all[@]}")
 
