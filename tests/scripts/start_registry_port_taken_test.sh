@@ -8,8 +8,8 @@ set -euo pipefail
 repo=$(cd "$(dirname "$0")/../.." && pwd)
 run_dir=$(mktemp -d)
 trap 'bash "$repo/scripts/start-registry.sh" --stop --run-dir "$run_dir" >/dev/null 2>&1; rm -rf "$run_dir"' EXIT
-read -r p1 p2 p3 < <(python3 -c 'import socket
-ss = [socket.socket() for _ in range(3)]
+read -r p1 p2 p3 p4 < <(python3 -c 'import socket
+ss = [socket.socket() for _ in range(4)]
 for s in ss: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in ss])')
 set +e
@@ -26,14 +26,15 @@ fi
 grep -q "port $p1 is taken by another process" "$run_dir/stderr" || {
   echo "FAIL: the error does not name the taken port:"; cat "$run_dir/stderr"; exit 1; }
 bash "$repo/scripts/start-registry.sh" --stop --run-dir "$run_dir" >/dev/null 2>&1
-# With ports of its own, the same call succeeds and a second call reuses the running registries.
-p4=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+# With ports of its own, the same call succeeds, and a second call keeps the running registries.
 for attempt in 1 2; do
   out=$(bash "$repo/scripts/start-registry.sh" --run-dir "$run_dir" --plain "$p1" --basic "$p2" --token "$p4" \
     --token-server "$p3" 2>>"$run_dir/stderr")
   grep -qx "REGISTRY_TOKEN=127.0.0.1:$p4" <<<"$out" || {
     echo "FAIL: start $attempt did not print the token registry:"; echo "$out"; cat "$run_dir/stderr"; exit 1; }
+  pids[$attempt]=$(cat "$run_dir/token.pid")
 done
+[ "${pids[1]}" = "${pids[2]}" ] || { echo "FAIL: the second start replaced the running token registry"; exit 1; }
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$p4/v2/")
 [ "$code" = 401 ] || { echo "FAIL: the token registry answered $code, want 401 (a Bearer challenge)"; exit 1; }
 echo "PASS"
