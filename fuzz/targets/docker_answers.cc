@@ -7,9 +7,6 @@
 // Input: parts separated by "\n--\n": config.json; the helper's answer (a
 // selector byte: even = exit 0, odd = exit 1, then its stdout); the /version
 // answer and the inspect answer (a status selector byte + the body).
-#include <unistd.h>
-
-#include <fstream>
 #include <memory>
 #include <string>
 
@@ -23,32 +20,19 @@ namespace {
 
 using namespace dcs;
 
-// The config file every input is written to (Load reads a path), removed
-// when the run ends; in memory (tmpfs) where there is one.
-struct ScratchFile {
-  ScratchFile()
-      : path(std::string(::access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp") + "/dcs-fuzz-docker-config-" +
-             std::to_string(::getpid())) {}
-  ~ScratchFile() { ::unlink(path.c_str()); }
-  const std::string path;
-};
-
 void CheckMessage(const absl::Status& s, const std::string& what) {
   FUZZ_CHECK(cty::IsValidUtf8(std::string(s.message())), what + " error is not UTF-8");
 }
 
 void LookUpCredentials(std::string_view config, std::string_view helper_answer) {
-  static const ScratchFile scratch;
-  {
-    std::ofstream out(scratch.path, std::ios::binary | std::ios::trunc);
-    out << config;
-  }
+  static const fuzz::ScratchFile scratch("docker-config");
+  scratch.Write(config);
   const int exit_code = !helper_answer.empty() && (static_cast<unsigned char>(helper_answer[0]) & 1) ? 1 : 0;
   const std::string helper_out(helper_answer.empty() ? helper_answer : helper_answer.substr(1));
   registry::HelperRunner runner = [&](const std::string&, const std::string&) -> absl::StatusOr<registry::HelperOutput> {
     return registry::HelperOutput{exit_code, helper_out};
   };
-  auto store = registry::CredentialStore::Load(scratch.path, runner);
+  auto store = registry::CredentialStore::Load(scratch.path(), runner);
   if (!store.ok()) {
     CheckMessage(store.status(), "config load");
     return;
