@@ -11,7 +11,7 @@ packages=(
   libcurl4-openssl-dev libssl-dev openssl
   libgtest-dev libgmock-dev
   libcpp-httplib-dev
-  python3 python3-venv curl ca-certificates jq unzip zip
+  python3 python3-venv curl ca-certificates jq unzip zip iproute2
   docker.io docker-registry apache2-utils busybox-static
 )
 
