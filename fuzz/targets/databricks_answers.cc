@@ -6,7 +6,7 @@
 // selector's low four bits pick the HTTP status, its high four bits which of
 // the ten calls reads the answer: the calls share the status mapping and the
 // error-body parsing, so running all ten on every part spent most of the time
-// repeating that shared path (a tenth of the inputs per second).
+// repeating that shared path (about a sixth of the inputs per second).
 #include <memory>
 #include <string>
 
