@@ -63,7 +63,11 @@ for t in "${targets[@]}"; do
   log="$build/fuzz-$t.log"
   set +e
   # -timeout: an input slower than 10 s is a finding (e.g. exponential matching).
-  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 UBSAN_OPTIONS=print_stacktrace=1 \
+  # malloc_context_size=0: ASan records no stack per allocation. Unwinding and
+  # storing them took a third of docker_progress's time (+26 % exec/s without);
+  # a finding still stops the run, and replaying its input
+  # (build-fuzz/fuzz/fuzz_<target> <file>) prints the allocation and free stacks.
+  ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1:malloc_context_size=0 UBSAN_OPTIONS=print_stacktrace=1 \
     "$build/fuzz/fuzz_$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=8192 \
     -print_final_stats=1 -artifact_prefix="$findings/" "$corpus" "$repo/fuzz/corpus/$t" >"$log" 2>&1
   rc=$?
