@@ -140,6 +140,10 @@ absl::Status EmulatorServer::Start() {
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(options_.max_body_bytes);
   http_->set_keep_alive_max_count(100);
+  // httplib sends a reply's headers and body separately: with Nagle on, the
+  // body waits for the client's delayed ACK (40 ms) on every keep-alive
+  // request. No Databricks front end holds replies back like that.
+  http_->set_tcp_nodelay(true);
   auto dispatch = [this](const httplib::Request& req, httplib::Response& res) { Dispatch(req, res); };
   http_->Get(".*", dispatch);
   http_->Post(".*", dispatch);
