@@ -1,9 +1,10 @@
-// The libcurl Transport: one easy handle per thread (kept, so connections are
-// reused), no redirects, streaming through callbacks.
+// The libcurl Transport: easy handles from a shared pool (kept, so
+// connections are reused), no redirects, streaming through callbacks.
 #include <curl/curl.h>
 
 #include <algorithm>
 #include <mutex>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
@@ -13,24 +14,67 @@
 namespace dcs::http {
 namespace {
 
-// One handle per thread, reset between requests (the reset keeps the
-// connection cache, so keep-alive connections are reused).
-struct ThreadHandle {
-  CURL* curl = nullptr;
-  ~ThreadHandle() {
-    if (curl != nullptr) curl_easy_cleanup(curl);
+// Idle easy handles, shared by every thread and reset between requests (the
+// reset keeps the handle's connection cache, so keep-alive connections are
+// reused). A handle per thread used to mean a new connection for every new
+// thread, and gRPC's sync server starts and retires worker threads as the
+// load changes: 75 connects in one refresh of 500 clusters.
+class HandlePool {
+ public:
+  CURL* Acquire() {
+    CURL* curl = nullptr;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!idle_.empty()) {
+        curl = idle_.back();
+        idle_.pop_back();
+      }
+    }
+    if (curl == nullptr) return curl_easy_init();
+    curl_easy_reset(curl);
+    return curl;
   }
+
+  void Release(CURL* curl) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (idle_.size() < kMaxIdle) {
+        idle_.push_back(curl);
+        return;
+      }
+    }
+    curl_easy_cleanup(curl);
+  }
+
+ private:
+  // More than Terraform's default parallelism (10), so a burst of parallel
+  // requests finds its connections again next time.
+  static constexpr size_t kMaxIdle = 16;
+  std::mutex mu_;
+  std::vector<CURL*> idle_;
 };
 
-CURL* HandleForThisThread() {
-  thread_local ThreadHandle handle;
-  if (handle.curl == nullptr) {
-    handle.curl = curl_easy_init();
-  } else {
-    curl_easy_reset(handle.curl);
-  }
-  return handle.curl;
+HandlePool& Handles() {
+  // Never destroyed: a handle may still be in use by a thread that outlives
+  // static destruction at exit.
+  static HandlePool* pool = new HandlePool;
+  return *pool;
 }
+
+// Borrows a handle for one transfer.
+class PooledHandle {
+ public:
+  PooledHandle() : curl_(Handles().Acquire()) {}
+  ~PooledHandle() {
+    if (curl_ != nullptr) Handles().Release(curl_);
+  }
+  PooledHandle(const PooledHandle&) = delete;
+  PooledHandle& operator=(const PooledHandle&) = delete;
+  CURL* get() const { return curl_; }
+
+ private:
+  CURL* curl_;
+};
 
 struct Transfer {
   const Request* request;
@@ -178,7 +222,8 @@ class CurlTransport : public Transport {
   explicit CurlTransport(std::string user_agent) : user_agent_(std::move(user_agent)) {}
 
   absl::StatusOr<Response> Send(const Request& request) override {
-    CURL* curl = HandleForThisThread();
+    PooledHandle handle;
+    CURL* curl = handle.get();
     if (curl == nullptr) return absl::InternalError("curl_easy_init failed");
     Transfer transfer{&request, {}, false, false};
     char error[CURL_ERROR_SIZE] = {0};
