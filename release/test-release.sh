@@ -6,7 +6,8 @@
 #
 #  1. bad input: a non-semver version and a dirty tree are refused with a clear message
 #  2. sha256sum -c and gpg --verify (with only the exported public key) pass
-#  3. the zip holds exactly terraform-provider-dcs_vX.Y.Z; the manifest says protocol 6.0
+#  3. the zip holds exactly terraform-provider-dcs_vX.Y.Z; the manifest says protocol 6.0;
+#     the binary has the compact layout (.text.dcs_hot, DT_RELR)
 #  4. tofu init from the packed filesystem mirror; the lock file's h1: equals
 #     the hash computed independently from the zip; same from the unpacked mirror
 #  5. tofu init from the network mirror and from the static registry, served
@@ -97,6 +98,14 @@ python3 -c 'import json,sys; m=json.load(open(sys.argv[1])); assert m == {"versi
 unzip -q -d "$work/unzipped" "$zip"
 reported=$("$work/unzipped/terraform-provider-dcs_v$version" --version)
 [ "$reported" = "terraform-provider-dcs $version" ] || fail "the zipped binary reports '$reported'"
+# The compact layout (release/README.md): the profiled code first, packed relocations.
+shipped="$work/unzipped/terraform-provider-dcs_v$version"
+hot=$(readelf -SW "$shipped" | sed -n 's/.* \.text\.dcs_hot *PROGBITS *[0-9a-f]* [0-9a-f]* \([0-9a-f]*\) .*/\1/p')
+[ -n "$hot" ] || fail "the binary has no .text.dcs_hot section: release/hot-text.ld was not applied"
+# A profile puts megabytes there; the start-up code alone is ~50 KiB.
+[ $((16#$hot)) -ge $((1 << 20)) ] ||
+  fail ".text.dcs_hot holds only $((16#$hot)) bytes: regenerate release/hot-text.ld with release/hot-text.sh"
+readelf -d "$shipped" | grep -q '(RELR)' || fail "the binary's relative relocations are not packed (no DT_RELR)"
 hashes=$(python3 "$repo/release/mirror.py" hashes "$zip")
 h1=$(sed -n 1p <<<"$hashes")
 zh=$(sed -n 2p <<<"$hashes")
