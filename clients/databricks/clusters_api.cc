@@ -17,9 +17,10 @@ const nlohmann::json& ClusterInfo::settings() const {
   return spec != answer.end() && spec->is_object() ? *spec : answer;
 }
 
-void FromJson(const nlohmann::json& j, ClusterInfo& info) {
+void FromJson(const nlohmann::json& j, ClusterInfo& info) { FromJson(nlohmann::json(j), info); }
+
+void FromJson(nlohmann::json&& j, ClusterInfo& info) {
   if (!j.is_object()) throw nlohmann::json::type_error::create(302, "a cluster is not an object", nullptr);
-  info.answer = j;
   info.cluster_id = j.value("cluster_id", std::string());
   info.state = j.value("state", std::string());
   Get(j, "state_message", info.state_message);
@@ -29,6 +30,8 @@ void FromJson(const nlohmann::json& j, ClusterInfo& info) {
   Get(j, "start_time", info.start_time);
   Get(j, "terminated_time", info.terminated_time);
   Get(j, "termination_reason", info.termination_reason);
+  // Last: the typed fields above were read from it.
+  info.answer = std::move(j);
 }
 
 absl::StatusOr<std::string> ClustersApi::Create(const nlohmann::json& spec, const std::atomic<bool>* stop) {
@@ -52,9 +55,9 @@ absl::Status ClustersApi::Edit(const std::string& cluster_id, const nlohmann::js
 absl::StatusOr<ClusterInfo> ClustersApi::Get(const std::string& cluster_id, const std::atomic<bool>* stop) {
   auto answer = client_.Call("GET", std::string(kPrefix) + "get", {{"cluster_id", cluster_id}}, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
-  return ParseAnswer<ClusterInfo>(*answer, "clusters/get", [](const nlohmann::json& j) {
+  return ParseAnswer<ClusterInfo>(std::move(*answer), "clusters/get", [](nlohmann::json&& j) {
     ClusterInfo info;
-    FromJson(j, info);
+    FromJson(std::move(j), info);
     return info;
   });
 }
@@ -65,10 +68,10 @@ absl::StatusOr<std::vector<ClusterInfo>> ClustersApi::List(const std::atomic<boo
   for (int page = 0; page < 10000; ++page) {
     auto answer = client_.Call("GET", std::string(kPrefix) + "list", query, stop, Retry::kIdempotent);
     if (!answer.ok()) return answer.status();
-    auto token = ParseAnswer<std::string>(*answer, "clusters/list", [&](const nlohmann::json& j) {
-      std::vector<ClusterInfo> clusters;
-      if (j.contains("clusters")) FromJson(j.at("clusters"), clusters);
-      for (auto& c : clusters) all.push_back(std::move(c));
+    auto token = ParseAnswer<std::string>(std::move(*answer), "clusters/list", [&](nlohmann::json&& j) {
+      if (auto clusters = j.find("clusters"); clusters != j.end()) {
+        for (auto& c : *clusters) FromJson(std::move(c), all.emplace_back());
+      }
       return j.value("next_page_token", std::string());
     });
     if (!token.ok()) return token.status();

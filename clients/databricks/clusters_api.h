@@ -41,6 +41,9 @@ struct ClusterInfo {
 };
 
 void FromJson(const nlohmann::json& j, ClusterInfo& info);
+// The same for an answer the caller is done with: it becomes info.answer
+// without a copy.
+void FromJson(nlohmann::json&& j, ClusterInfo& info);
 
 // Thin typed wrapper over a Client; `stop` may be null. Errors are those of
 // Client::Call (NotFound for a missing cluster, FailedPrecondition for

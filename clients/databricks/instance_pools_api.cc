@@ -26,21 +26,22 @@ absl::Status InstancePoolsApi::Edit(const std::string& id, const nlohmann::json&
 absl::StatusOr<nlohmann::json> InstancePoolsApi::Get(const std::string& id, const std::atomic<bool>* stop) {
   auto answer = client_.Call("GET", std::string(kPrefix) + "get", {{"instance_pool_id", id}}, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
-  return ParseAnswer<nlohmann::json>(*answer, "instance-pools/get", [](const nlohmann::json& j) { return j; });
+  return ParseAnswer<nlohmann::json>(std::move(*answer), "instance-pools/get",
+                                     [](nlohmann::json&& j) { return std::move(j); });
 }
 
 absl::StatusOr<std::vector<nlohmann::json>> InstancePoolsApi::List(const std::atomic<bool>* stop) {
   auto answer = client_.Call("GET", std::string(kPrefix) + "list", nullptr, stop, Retry::kIdempotent);
   if (!answer.ok()) return answer.status();
-  return ParseAnswer<std::vector<nlohmann::json>>(*answer, "instance-pools/list", [](const nlohmann::json& j) {
+  return ParseAnswer<std::vector<nlohmann::json>>(std::move(*answer), "instance-pools/list", [](nlohmann::json&& j) {
     std::vector<nlohmann::json> pools;
     if (!j.contains("instance_pools")) return pools;
     if (!j.at("instance_pools").is_array()) {
       throw nlohmann::json::type_error::create(302, "instance_pools is not an array", nullptr);
     }
-    for (const auto& p : j.at("instance_pools")) {
+    for (auto& p : j.at("instance_pools")) {
       if (!p.is_object()) throw nlohmann::json::type_error::create(302, "a pool is not an object", nullptr);
-      pools.push_back(p);
+      pools.push_back(std::move(p));
     }
     return pools;
   });

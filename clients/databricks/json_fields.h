@@ -11,6 +11,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -106,12 +107,14 @@ void Get(const nlohmann::json& j, const char* key, std::optional<T>& out) {
   out = std::move(v);
 }
 
-// Runs `parse` over an answer, turning a shape mismatch into Internal.
-template <class T, class F>
-absl::StatusOr<T> ParseAnswer(const nlohmann::json& answer, const std::string& what, F parse) {
+// Runs `parse` over an answer, turning a shape mismatch into Internal. Pass
+// the answer as an rvalue when the caller is done with it: `parse` then gets
+// an rvalue and may move parts out instead of copying them.
+template <class T, class J, class F>
+absl::StatusOr<T> ParseAnswer(J&& answer, const std::string& what, F parse) {
   try {
     if (!answer.is_object()) throw nlohmann::json::type_error::create(302, "answer is not an object", nullptr);
-    return parse(answer);
+    return parse(std::forward<J>(answer));
   } catch (const nlohmann::json::exception& e) {
     return absl::InternalError(absl::StrCat("unexpected answer from ", what, ": ", e.what()));
   }

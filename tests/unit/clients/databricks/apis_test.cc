@@ -124,6 +124,39 @@ TEST(ClustersApiTest, ListFollowsPages) {
   EXPECT_EQ((*all)[1].cluster_id, "b");
 }
 
+// List moves each cluster out of its page (no copies): every cluster still
+// keeps its whole answer, and a malformed entry still fails the whole list.
+TEST(ClustersApiTest, ListKeepsEachClustersAnswerAndRefusesAMalformedEntry) {
+  ClientFixture f;
+  f.Expect("GET", "/api/2.1/clusters/list?page_size=100", "", 200,
+           R"({"clusters":[{"cluster_id":"a","state":"RUNNING","num_workers":2,"x":{"y":[1]}},
+                           {"cluster_id":"b","state":"PENDING","num_workers":5}]})");
+  auto all = ClustersApi(f.client).List(nullptr);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].state, "RUNNING");
+  EXPECT_EQ((*all)[0].answer["x"]["y"][0], 1);
+  EXPECT_EQ((*all)[1].settings()["num_workers"], 5);
+
+  ClientFixture bad;
+  bad.Expect("GET", "/api/2.1/clusters/list?page_size=100", "", 200,
+             R"({"clusters":[{"cluster_id":"a","state":"RUNNING"},"not a cluster"]})");
+  auto refused = ClustersApi(bad.client).List(nullptr);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInternal);
+  EXPECT_THAT(refused.status().message(), HasSubstr("clusters/list"));
+}
+
+TEST(ClustersApiTest, FromJsonOfACopyEqualsFromJsonOfTheAnswer) {
+  const auto j = nlohmann::json::parse(R"({"cluster_id":"c","state":"RUNNING","default_tags":{"k":"v"}})");
+  ClusterInfo copied, moved;
+  FromJson(j, copied);
+  FromJson(nlohmann::json(j), moved);
+  EXPECT_EQ(copied.answer, j);
+  EXPECT_EQ(moved.answer, j);
+  EXPECT_EQ(copied.default_tags, moved.default_tags);
+  EXPECT_EQ(copied.state, "RUNNING");
+}
+
 TEST(ClustersApiTest, LifecycleCalls) {
   ClientFixture f;
   f.Expect("POST", "/api/2.1/clusters/start", R"({"cluster_id":"c1"})", 200, "{}");
