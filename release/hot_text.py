@@ -86,7 +86,9 @@ def profile(tofu, emulator_bin, provider_bin, work):
 def executed_functions(callgrind_file, binary_name):
     """The (mangled) names of the functions of binary_name that ran, from
     callgrind's compressed name format: "fn=(id) name" defines, "fn=(id)"
-    refers; ob=/cob= give the object of fn=/cfn=."""
+    refers; ob=/cob= give the object of fn=/cfn=. Valgrind 3.19 names the
+    provider "???" once it has a .text.dcs_hot section, so unnamed objects
+    count too; the caller keeps only names the binary's symbol table has."""
     objects, functions, names = {}, {}, []
     current_object = callee_object = None
     line_re = re.compile(r"^(c?ob|c?fn)=\((\d+)\)(?: (.*))?$")
@@ -107,7 +109,7 @@ def executed_functions(callgrind_file, binary_name):
                 owner = current_object if kind == "fn" else (callee_object or current_object)
                 if kind == "cfn":
                     callee_object = None
-                if owner and os.path.basename(owner) == binary_name and functions.get(ident):
+                if owner and os.path.basename(owner) in (binary_name, "???") and functions.get(ident):
                     names.append(functions[ident])
     return names
 
@@ -172,6 +174,8 @@ def hot_patterns(profiles, provider_bin, map_file):
                     i = bisect.bisect_right(starts, address) - 1
                     if i < 0 or address >= sections[i][0] + sections[i][1]:
                         continue
+                    if sections[i][2].startswith(".text.startup"):
+                        continue  # the script's first line takes every one
                     p = pattern(sections[i][2], sections[i][3])
                     if p not in seen:
                         seen.add(p)
@@ -187,9 +191,11 @@ def main():
     p.add_argument("--out", required=True)
     p.add_argument("--work", required=True)
     args = p.parse_args()
-    provider_bin = os.path.join(args.build, "bin", "terraform-provider-dcs")
+    # Absolute: the client runs the provider from its own working directory.
+    provider_bin = os.path.join(os.path.abspath(args.build), "bin", "terraform-provider-dcs")
     map_file = provider_bin + ".map"
-    profiles = profile(args.tofu, os.path.join(args.build, "emulator", "dcs-emulator"), provider_bin, args.work)
+    emulator_bin = os.path.join(os.path.abspath(args.build), "emulator", "dcs-emulator")
+    profiles = profile(args.tofu, emulator_bin, provider_bin, args.work)
     patterns, hot_bytes, text_bytes = hot_patterns(profiles, provider_bin, map_file)
     if not patterns:
         raise SystemExit("hot-text: callgrind saw no function of the provider; nothing written")
