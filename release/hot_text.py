@@ -165,6 +165,9 @@ def hot_patterns(profiles, provider_bin, map_file):
             symbols.setdefault(parts[2], []).append(int(parts[0], 16))
     sections = text_input_sections(map_file)
     starts = [s[0] for s in sections]
+    # (group, pattern): the sections of the "a" phases first; sorted within a
+    # group so that regenerating gives a stable diff (thread timing changes
+    # the order callgrind lists functions in).
     patterns, seen, hot_bytes = [], set(), 0
     binary_name = os.path.basename(provider_bin)
     for phase in sorted(profiles):
@@ -179,9 +182,9 @@ def hot_patterns(profiles, provider_bin, map_file):
                     p = pattern(sections[i][2], sections[i][3])
                     if p not in seen:
                         seen.add(p)
-                        patterns.append(p)
+                        patterns.append((phase[0], p))
                         hot_bytes += sections[i][1]
-    return patterns, hot_bytes, sum(s[1] for s in sections)
+    return [p for _, p in sorted(patterns)], hot_bytes, sum(s[1] for s in sections)
 
 
 def main():
